@@ -1,0 +1,1 @@
+"""The embedded data of borderatlas (package data only; read it through ``loaders``)."""

@@ -1,0 +1,87 @@
+"""Where data files come from: a user's data directory first, the embedded package data second.
+
+A team keeps its own records by pointing ``--data-dir`` (or ``BORDERATLAS_DATA_DIR``) at a folder
+laid out like ``geodata/``; any file missing there falls back to the embedded copy.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+DATA_DIR_ENV = "BORDERATLAS_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Resolves data file names (relative to the ``geodata/`` layout) to readable files."""
+
+    user_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, data_dir: str | Path | None = None) -> DataSource:
+        """Use ``data_dir`` if given, else ``$BORDERATLAS_DATA_DIR``, else only embedded data."""
+        chosen = data_dir or os.environ.get(DATA_DIR_ENV) or None
+        if chosen is None:
+            return cls()
+        path = Path(chosen).expanduser()
+        if not path.is_dir():
+            raise NotADirectoryError(f"data directory {path} does not exist or is not a folder")
+        return cls(path)
+
+    def locate(self, relative: str) -> Traversable | Path:
+        """The user's copy of ``relative`` if it exists, else the embedded one."""
+        if self.user_dir is not None:
+            candidate = self.user_dir / relative
+            if candidate.exists():
+                return candidate
+        return embedded(relative)
+
+    def read_text(self, relative: str) -> str:
+        return self.locate(relative).read_text(encoding="utf-8")
+
+    def label(self, relative: str) -> str:
+        """A path to show in messages: the user's file, or ``geodata/<relative>``."""
+        found = self.locate(relative)
+        return str(found) if isinstance(found, Path) else f"geodata/{relative}"
+
+    def list_dir(self, relative: str) -> list[tuple[str, Traversable | Path]]:
+        """Files in folder ``relative``; the user's copies replace embedded ones of that name."""
+        files: dict[str, Traversable | Path] = {}
+        folder = embedded(relative)
+        if folder.is_dir():
+            files.update({entry.name: entry for entry in folder.iterdir() if entry.is_file()})
+        if self.user_dir is not None and (self.user_dir / relative).is_dir():
+            files.update({p.name: p for p in (self.user_dir / relative).iterdir() if p.is_file()})
+        return sorted(files.items())
+
+
+def embedded(relative: str) -> Traversable:
+    """A file or folder of the embedded ``geodata`` package."""
+    node = resources.files("geodata")
+    for part in relative.split("/"):
+        node = node / part
+    return node
+
+
+def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    Refuses to replace an existing file unless ``overwrite`` is set, so nothing is lost silently.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} already exists; refusing to overwrite it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
