@@ -6,14 +6,22 @@ laid out like ``geodata/``; any file missing there falls back to the embedded co
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from loaders._errors import DataError
 
 DATA_DIR_ENV = "BORDERATLAS_DATA_DIR"
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -85,3 +93,24 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_csv_models(source: DataSource, relative: str, model: type[M]) -> list[M]:
+    """Parse every row of a CSV file into ``model``; errors name the file, line and field."""
+    label = source.label(relative)
+    rows = csv.DictReader(io.StringIO(source.read_text(relative)))
+    records = []
+    for line, row in enumerate(rows, start=2):  # line 1 is the header
+        try:
+            records.append(model.model_validate(row))
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or None
+            raise DataError(
+                label, first["msg"], line=line, field=field, value=row.get(str(field))
+            ) from None
+    return records
+
+
+EMBEDDED = DataSource()
+"""The embedded data only (the default of every loader)."""

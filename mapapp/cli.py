@@ -6,12 +6,16 @@ success, 1 on validation failure or a required match not found, 2 on bad usage.
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from loaders import __version__
+from loaders._errors import BorderAtlasError
 from loaders._io import DATA_DIR_ENV, DataSource
 
 app = typer.Typer(
@@ -54,6 +58,101 @@ def _global_options(
         State.source = DataSource.from_env(data_dir)
     except NotADirectoryError as error:
         raise typer.BadParameter(str(error), param_hint="--data-dir") from error
+
+
+# --- helpers shared by the commands ---------------------------------------------------------
+
+DateOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Units as they were on this date (YYYY-MM-DD; default: today).",
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+class BorderChoice(str, Enum):
+    VN_LA = "VN-LA"
+    VN_KH = "VN-KH"
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def _print_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """A plain aligned table (no colours: it is often piped)."""
+    cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    typer.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        typer.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _fail_on_data_error(error: BorderAtlasError) -> typer.Exit:
+    typer.echo(f"error: {error}", err=True)
+    return typer.Exit(1)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+@app.command()
+def provinces(
+    as_of: DateOption = None,
+    border: Annotated[
+        BorderChoice | None,
+        typer.Option("--border", help="Only units running along this border."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the provinces (admin-1 units) of Vietnam, Laos and Cambodia on a date."""
+    from loaders import boundaries
+
+    source = State.source
+    try:
+        if border:
+            units = boundaries.border_units(border.value, _day(as_of), source)
+        else:
+            units = boundaries.load_units(_day(as_of), source)
+        rows = []
+        for unit_id, geometry in zip(units["id"], units.geometry, strict=True):
+            record = boundaries.get_unit(unit_id, source).model_dump(mode="json")
+            record["area_km2"] = round(boundaries.geodesic_area_km2(geometry))
+            record["current"] = boundaries.current_units_of(unit_id, source)
+            if border:
+                record["shared_km"] = round(float(units.loc[unit_id, "shared_km"]), 1)
+            rows.append(record)
+    except BorderAtlasError as error:
+        raise _fail_on_data_error(error) from error
+    if as_json:
+        _print_json(rows)
+        return
+    columns = ["id", "name", "name_vi", "country", "kind", "iso_3166_2", "area_km2"]
+    _print_table(rows, [*columns, "shared_km"] if border else columns)
+    typer.echo(f"{len(rows)} units")
+
+
+@app.command()
+def validate(as_json: JsonFlag = False) -> None:
+    """Check every data file and report every problem; exit 1 if there is any."""
+    from loaders.validate import validate as run_checks
+
+    problems = run_checks(State.source)
+    if as_json:
+        _print_json([p.to_dict() for p in problems])
+    else:
+        for problem in problems:
+            typer.echo(str(problem))
+        typer.echo(f"{len(problems)} problem(s)" if problems else "all data checks passed")
+    if problems:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,0 +1,502 @@
+"""Administrative units of Vietnam, Laos and Cambodia across time, and the borders between them.
+
+Data: ``boundaries/units.csv`` (one row per unit: ids, names, validity dates),
+``boundaries/admin1.geojson`` (geometry of every unit drawn from a source) and ``lineage.csv``
+(which units were made from which). A unit made by merging has no drawing of its own: its
+geometry is the union of its predecessors, so merged and original shapes can never disagree.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from functools import lru_cache
+from typing import Literal
+
+import geopandas as gpd
+import shapely
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pyproj import Geod
+
+from loaders._errors import DataError
+from loaders._io import EMBEDDED, DataSource, read_csv_models
+from loaders.validate import Problem
+
+UNITS_FILE = "boundaries/units.csv"
+GEOMETRY_FILE = "boundaries/admin1.geojson"
+CONTEXT_FILE = "boundaries/context.geojson"
+LINEAGE_FILE = "lineage.csv"
+
+Country = Literal["VN", "LA", "KH"]
+Border = Literal["VN-LA", "VN-KH"]
+BORDERS: dict[str, tuple[Country, Country]] = {"VN-LA": ("VN", "LA"), "VN-KH": ("VN", "KH")}
+CRS = "EPSG:4326"
+GEOD = Geod(ellps="WGS84")
+
+
+class Unit(BaseModel):
+    """One administrative unit (province, municipality or capital) for the period it existed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    iso_3166_2: str | None = None
+    gso_code: str | None = None  # Vietnam's General Statistics Office code
+    name: str
+    name_vi: str
+    name_local: str | None = None
+    country: Country
+    kind: Literal["province", "municipality", "capital"]
+    valid_from: date | None = None  # None: existed before the data's coverage starts
+    valid_to: date | None = None  # None: still exists
+    geometry_from: Literal["source", "predecessors", "successors"]
+    note: str | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    def valid_on(self, day: date) -> bool:
+        """Whether the unit existed on ``day``."""
+        starts = self.valid_from is None or self.valid_from <= day
+        return starts and (self.valid_to is None or day <= self.valid_to)
+
+
+class LineageLink(BaseModel):
+    """``predecessor`` became (part of) ``successor`` on ``effective``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    predecessor: str
+    successor: str
+    effective: date
+    change: Literal["merge", "rename", "split"]
+    legal_act: str
+
+
+@lru_cache(maxsize=8)
+def read_units(source: DataSource = EMBEDDED) -> tuple[Unit, ...]:
+    """Every unit of every date, as listed in ``units.csv``; ids must be unique."""
+    units = read_csv_models(source, UNITS_FILE, Unit)
+    seen: set[str] = set()
+    for line, unit in enumerate(units, start=2):
+        if unit.id in seen:
+            raise DataError(
+                source.label(UNITS_FILE), "duplicate id", line=line, field="id", value=unit.id
+            )
+        seen.add(unit.id)
+    return tuple(units)
+
+
+@lru_cache(maxsize=8)
+def lineage(source: DataSource = EMBEDDED) -> tuple[LineageLink, ...]:
+    """Every recorded change: which units were merged into, renamed to or split into which."""
+    return tuple(read_csv_models(source, LINEAGE_FILE, LineageLink))
+
+
+@lru_cache(maxsize=8)
+def all_units(source: DataSource = EMBEDDED) -> gpd.GeoDataFrame:
+    """Every unit of every date with its geometry (derived units dissolved from their parts)."""
+    units = read_units(source)
+    by_id = {unit.id: unit for unit in units}
+    drawn = _drawn_geometries(source)
+    # Links to unknown ids are reported by the lineage check; loading goes on without them.
+    links = tuple(
+        link for link in lineage(source) if {link.predecessor, link.successor} <= by_id.keys()
+    )
+    geometry: dict[str, shapely.Geometry] = {}
+
+    def resolve(unit_id: str, trail: tuple[str, ...] = ()) -> shapely.Geometry:
+        if unit_id in geometry:
+            return geometry[unit_id]
+        if unit_id in trail:
+            raise DataError(source.label(LINEAGE_FILE), "lineage loops", value=" -> ".join(trail))
+        unit = by_id[unit_id]
+        if unit.geometry_from == "source":
+            if unit_id not in drawn:
+                raise DataError(source.label(GEOMETRY_FILE), "no geometry for unit", value=unit_id)
+            result = drawn[unit_id]
+        else:
+            parts = _related(links, unit_id, unit.geometry_from)
+            if not parts:
+                raise DataError(
+                    source.label(LINEAGE_FILE),
+                    f"no {unit.geometry_from} to dissolve",
+                    field="geometry_from",
+                    value=unit_id,
+                )
+            result = shapely.union_all([resolve(p, (*trail, unit_id)) for p in parts])
+        geometry[unit_id] = result
+        return result
+
+    records = [unit.model_dump() | {"geometry": resolve(unit.id)} for unit in units]
+    frame = gpd.GeoDataFrame(records, geometry="geometry", crs=CRS)
+    return frame.set_index("id", drop=False).rename_axis(None)
+
+
+def _related(links: tuple[LineageLink, ...], unit_id: str, direction: str) -> list[str]:
+    if direction == "predecessors":
+        return [link.predecessor for link in links if link.successor == unit_id]
+    return [link.successor for link in links if link.predecessor == unit_id]
+
+
+def _drawn_geometries(source: DataSource) -> dict[str, shapely.Geometry]:
+    label = source.label(GEOMETRY_FILE)
+    try:
+        collection = json.loads(source.read_text(GEOMETRY_FILE))
+    except json.JSONDecodeError as error:
+        raise DataError(label, f"not valid JSON: {error.msg}", line=error.lineno) from None
+    drawn = {}
+    for number, feature in enumerate(collection.get("features", []), start=1):
+        unit_id = (feature.get("properties") or {}).get("id")
+        if not unit_id:
+            raise DataError(label, "feature without an id", line=number, field="properties.id")
+        drawn[unit_id] = shapely.from_geojson(json.dumps(feature["geometry"]))
+    return drawn
+
+
+def load_units(
+    as_of: date | None = None,
+    source: DataSource = EMBEDDED,
+    countries: list[str] | tuple[str, ...] | None = None,
+) -> gpd.GeoDataFrame:
+    """The units that existed on ``as_of`` (default: today), optionally for some countries only."""
+    day = as_of or date.today()
+    frame = all_units(source)
+    valid = (frame["valid_from"].isna() | (frame["valid_from"] <= day)) & (
+        frame["valid_to"].isna() | (frame["valid_to"] >= day)
+    )
+    if countries:
+        valid &= frame["country"].isin([c.upper() for c in countries])
+    return frame[valid].copy()
+
+
+def get_unit(unit_id: str, source: DataSource = EMBEDDED) -> Unit:
+    """The unit with this id; ``KeyError`` naming the id when there is none."""
+    for unit in read_units(source):
+        if unit.id == unit_id:
+            return unit
+    raise KeyError(f"unknown unit id {unit_id!r}")
+
+
+def successors_of(unit_id: str, source: DataSource = EMBEDDED) -> list[str]:
+    """The units ``unit_id`` directly became part of (empty if it never changed)."""
+    return _related(lineage(source), unit_id, "successors")
+
+
+def predecessors_of(unit_id: str, source: DataSource = EMBEDDED) -> list[str]:
+    """Every earlier unit that ``unit_id`` was made from, transitively, nearest first."""
+    found: list[str] = []
+    frontier = [unit_id]
+    while frontier:
+        parents = [p for u in frontier for p in _related(lineage(source), u, "predecessors")]
+        frontier = [p for p in parents if p not in found]
+        found.extend(frontier)
+    return found
+
+
+def current_units_of(
+    unit_id: str, source: DataSource = EMBEDDED, today: date | None = None
+) -> list[str]:
+    """The unit(s) that ``unit_id``'s territory belongs to on ``today`` (default: today)."""
+    day = today or date.today()
+    units = {unit.id: unit for unit in read_units(source)}
+    if unit_id not in units:
+        raise KeyError(f"unknown unit id {unit_id!r}")
+    current: list[str] = []
+    frontier = [unit_id]
+    while frontier:
+        unit = frontier.pop(0)
+        if units[unit].valid_on(day):
+            current.append(unit)
+        elif units[unit].valid_to is None or units[unit].valid_to < day:
+            frontier.extend(s for s in successors_of(unit, source) if s not in current)
+    return sorted(set(current), key=current.index)
+
+
+def country_outlines(
+    as_of: date | None = None, source: DataSource = EMBEDDED
+) -> dict[str, shapely.Geometry]:
+    """Each country's outline: the union of its units on ``as_of``."""
+    units = load_units(as_of, source)
+    return {
+        code: shapely.union_all(group.geometry.values) for code, group in units.groupby("country")
+    }
+
+
+@lru_cache(maxsize=8)
+def border_lines(source: DataSource = EMBEDDED) -> dict[str, shapely.Geometry]:
+    """The international border lines VN-LA and VN-KH (where the countries' outlines meet)."""
+    outlines = country_outlines(None, source)
+    return {
+        border: shapely.line_merge(shapely.intersection(outlines[a].boundary, outlines[b].boundary))
+        for border, (a, b) in BORDERS.items()
+    }
+
+
+def border_units(
+    border: str,
+    as_of: date | None = None,
+    source: DataSource = EMBEDDED,
+    min_shared_km: float = 5.0,
+) -> gpd.GeoDataFrame:
+    """Units of both sides running along ``border`` on ``as_of``, with the length they share.
+
+    A unit counts when it shares at least ``min_shared_km`` of the line: a corner touch is not a
+    border. The result has a ``shared_km`` column, sorted by country then along-border length.
+    """
+    if border not in BORDERS:
+        raise ValueError(f"unknown border {border!r}: expected one of {', '.join(BORDERS)}")
+    line = border_lines(source)[border]
+    units = load_units(as_of, source, countries=BORDERS[border])
+    corridor = shapely.buffer(line, 1e-6)  # edges are shared exactly; this absorbs float noise
+    shared = shapely.intersection(shapely.boundary(units.geometry.values), corridor)
+    units["shared_km"] = [geodesic_length_km(g) for g in shared]
+    picked = units[units["shared_km"] >= min_shared_km]
+    return picked.sort_values(["country", "shared_km"], ascending=[False, False])
+
+
+def geodesic_length_km(geometry: shapely.Geometry) -> float:
+    """Length on the WGS84 ellipsoid, in kilometres."""
+    return GEOD.geometry_length(geometry) / 1000.0 if not geometry.is_empty else 0.0
+
+
+def geodesic_area_km2(geometry: shapely.Geometry) -> float:
+    """Area on the WGS84 ellipsoid, in square kilometres."""
+    return abs(GEOD.geometry_area_perimeter(geometry)[0]) / 1e6 if not geometry.is_empty else 0.0
+
+
+def context_countries(source: DataSource = EMBEDDED) -> gpd.GeoDataFrame:
+    """Neighbouring countries (Thailand, China) as light map context."""
+    return gpd.read_file(io.StringIO(source.read_text(CONTEXT_FILE)))
+
+
+# --- Checks (run by `borderatlas validate`) -------------------------------------------------
+
+OFFICIAL_FILE = "boundaries/official.yaml"
+
+
+class OfficialCount(BaseModel):
+    country: Country
+    as_of: date
+    units: int
+
+
+class OfficialBorderUnits(BaseModel):
+    border: Border
+    as_of: date
+    VN: list[str]
+    foreign: list[str]
+
+
+class OfficialArea(BaseModel):
+    id: str
+    km2: float
+    confidence: Literal["high", "low"] = "high"
+    note: str | None = None
+
+
+class OfficialFacts(BaseModel):
+    """Published facts the embedded boundaries must agree with (``official.yaml``)."""
+
+    counts: list[OfficialCount]
+    border_units: list[OfficialBorderUnits]
+    areas: list[OfficialArea]
+    area_tolerance: float
+    coverage_tolerance_km2: float
+    border_min_shared_km: float
+
+
+def official_facts(source: DataSource = EMBEDDED) -> OfficialFacts:
+    """The facts of ``official.yaml``, typed."""
+    label = source.label(OFFICIAL_FILE)
+    try:
+        return OfficialFacts.model_validate(yaml.safe_load(source.read_text(OFFICIAL_FILE)))
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise DataError(label, first["msg"], field=field) from None
+
+
+def check_boundaries(source: DataSource) -> list[Problem]:
+    """Every problem with the units, their geometry and lineage, against the official facts."""
+    try:
+        units = all_units(source)
+        facts = official_facts(source)
+    except (DataError, KeyError) as error:
+        return [Problem("boundaries.load", getattr(error, "path", UNITS_FILE), str(error))]
+    checks = (
+        _check_geometry,
+        _check_lineage,
+        _check_counts,
+        _check_coverage,
+        _check_border_units,
+        _check_areas,
+    )
+    return [problem for check in checks for problem in check(units, facts, source)]
+
+
+def _check_geometry(units: gpd.GeoDataFrame, _: OfficialFacts, source: DataSource) -> list[Problem]:
+    label = source.label(GEOMETRY_FILE)
+    return [
+        Problem(
+            "boundaries.geometry",
+            label,
+            f"invalid geometry: {shapely.is_valid_reason(g)}",
+            record=uid,
+        )
+        for uid, g in zip(units["id"], units.geometry, strict=True)
+        if g is None or g.is_empty or not g.is_valid
+    ]
+
+
+def _check_lineage(units: gpd.GeoDataFrame, _: OfficialFacts, source: DataSource) -> list[Problem]:
+    label = source.label(LINEAGE_FILE)
+    problems = []
+    for link in lineage(source):
+        for role in ("predecessor", "successor"):
+            if getattr(link, role) not in units.index:
+                problems.append(
+                    Problem(
+                        "boundaries.lineage",
+                        label,
+                        "unknown unit id",
+                        field=role,
+                        record=getattr(link, role),
+                    )
+                )
+        if problems:
+            continue
+        before = units.loc[link.predecessor, "valid_to"]
+        after = units.loc[link.successor, "valid_from"]
+        if before is None or before >= link.effective:
+            problems.append(
+                Problem(
+                    "boundaries.lineage",
+                    label,
+                    f"predecessor still valid on {link.effective}",
+                    field="effective",
+                    record=link.predecessor,
+                )
+            )
+        if after != link.effective:
+            problems.append(
+                Problem(
+                    "boundaries.lineage",
+                    label,
+                    f"successor starts {after}, not {link.effective}",
+                    field="effective",
+                    record=link.successor,
+                )
+            )
+    return problems
+
+
+def _check_counts(_: gpd.GeoDataFrame, facts: OfficialFacts, source: DataSource) -> list[Problem]:
+    problems = []
+    for expected in facts.counts:
+        found = len(load_units(expected.as_of, source, countries=[expected.country]))
+        if found != expected.units:
+            problems.append(
+                Problem(
+                    "boundaries.counts",
+                    source.label(UNITS_FILE),
+                    f"{expected.country} has {found} units on {expected.as_of}, "
+                    f"officially {expected.units}",
+                )
+            )
+    return problems
+
+
+def _check_coverage(_: gpd.GeoDataFrame, facts: OfficialFacts, source: DataSource) -> list[Problem]:
+    """Neighbours on each date where units changed must neither overlap nor leave gaps."""
+    label = source.label(GEOMETRY_FILE)
+    dates = sorted({link.effective for link in lineage(source)} | {date.today()})
+    problems = []
+    for day in dates:
+        units = load_units(day, source)
+        tree = shapely.STRtree(units.geometry.values)
+        left, right = tree.query(units.geometry.values, predicate="intersects")
+        for i, j in zip(left, right, strict=True):
+            if i >= j:
+                continue
+            overlap = geodesic_area_km2(
+                shapely.intersection(units.geometry.iloc[i], units.geometry.iloc[j])
+            )
+            if overlap > facts.coverage_tolerance_km2:
+                pair = f"{units['id'].iloc[i]} / {units['id'].iloc[j]}"
+                problems.append(
+                    Problem(
+                        "boundaries.coverage",
+                        label,
+                        f"overlap of {overlap:.3f} km² on {day}",
+                        record=pair,
+                    )
+                )
+    return problems
+
+
+def _check_border_units(
+    _: gpd.GeoDataFrame, facts: OfficialFacts, source: DataSource
+) -> list[Problem]:
+    problems = []
+    for expected in facts.border_units:
+        found = set(
+            border_units(expected.border, expected.as_of, source, facts.border_min_shared_km)["id"]
+        )
+        wanted = set(expected.VN) | set(expected.foreign)
+        for uid in sorted(wanted - found):
+            problems.append(
+                Problem(
+                    "boundaries.border_units",
+                    source.label(GEOMETRY_FILE),
+                    f"does not run along {expected.border} on {expected.as_of}",
+                    record=uid,
+                )
+            )
+        for uid in sorted(found - wanted):
+            problems.append(
+                Problem(
+                    "boundaries.border_units",
+                    source.label(GEOMETRY_FILE),
+                    f"runs along {expected.border} on {expected.as_of} but is "
+                    "not officially a border unit",
+                    record=uid,
+                )
+            )
+    return problems
+
+
+def _check_areas(
+    units: gpd.GeoDataFrame, facts: OfficialFacts, source: DataSource
+) -> list[Problem]:
+    problems = []
+    for expected in facts.areas:
+        if expected.confidence == "low":
+            continue  # a figure both geometric sources contradict is documented, not enforced
+        if expected.id not in units.index:
+            problems.append(
+                Problem(
+                    "boundaries.areas",
+                    source.label(OFFICIAL_FILE),
+                    "unknown unit id",
+                    field="id",
+                    record=expected.id,
+                )
+            )
+            continue
+        area = geodesic_area_km2(units.loc[expected.id].geometry)
+        off = (area - expected.km2) / expected.km2
+        if abs(off) > facts.area_tolerance:
+            problems.append(
+                Problem(
+                    "boundaries.areas",
+                    source.label(GEOMETRY_FILE),
+                    f"area {area:,.0f} km² is {off:+.0%} off the official {expected.km2:,.0f} km²",
+                    record=expected.id,
+                )
+            )
+    return problems

@@ -1,0 +1,267 @@
+"""The embedded boundaries: the right units on each date, the right border provinces, sound
+geometry, and lineage from the 63 old Vietnamese provinces to the 34 new ones."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+from loaders import boundaries
+from loaders._errors import DataError
+from loaders._io import DataSource
+from loaders.validate import validate
+from mapapp.cli import app
+
+BEFORE_MERGER = date(2025, 6, 30)
+AFTER_MERGER = date(2025, 7, 1)
+REFERENCE_DAY = date(2024, 1, 1)
+
+
+def country_count(day: date, country: str) -> int:
+    return len(boundaries.load_units(day, countries=[country]))
+
+
+@pytest.mark.parametrize(
+    ("day", "country", "expected"),
+    [
+        (BEFORE_MERGER, "VN", 63),
+        (AFTER_MERGER, "VN", 34),
+        (REFERENCE_DAY, "LA", 18),
+        (REFERENCE_DAY, "KH", 25),
+        (date(2013, 12, 30), "LA", 17),  # before Xaisomboun
+        (date(2013, 12, 30), "KH", 24),  # before Tboung Khmum
+    ],
+)
+def test_unit_counts_follow_the_date(day: date, country: str, expected: int) -> None:
+    assert country_count(day, country) == expected
+
+
+VN_LA_2024 = {
+    "VN": {
+        "vn-dien-bien",
+        "vn-son-la",
+        "vn-thanh-hoa",
+        "vn-nghe-an",
+        "vn-ha-tinh",
+        "vn-quang-binh",
+        "vn-quang-tri",
+        "vn-thua-thien-hue",
+        "vn-quang-nam",
+        "vn-kon-tum",
+    },
+    "LA": {
+        "la-phongsaly",
+        "la-luang-prabang",
+        "la-houaphanh",
+        "la-xiangkhouang",
+        "la-bolikhamxay",
+        "la-khammouane",
+        "la-savannakhet",
+        "la-salavan",
+        "la-sekong",
+        "la-attapeu",
+    },
+}
+VN_KH_2024 = {
+    "VN": {
+        "vn-kon-tum",
+        "vn-gia-lai",
+        "vn-dak-lak",
+        "vn-dak-nong",
+        "vn-binh-phuoc",
+        "vn-tay-ninh",
+        "vn-long-an",
+        "vn-dong-thap",
+        "vn-an-giang",
+        "vn-kien-giang",
+    },
+    "KH": {
+        "kh-ratanakiri",
+        "kh-mondulkiri",
+        "kh-kratie",
+        "kh-tboung-khmum",
+        "kh-prey-veng",
+        "kh-svay-rieng",
+        "kh-kandal",
+        "kh-takeo",
+        "kh-kampot",
+    },
+}
+
+
+def sides(border: str, day: date) -> dict[str, set[str]]:
+    units = boundaries.border_units(border, day)
+    return {c: set(units.loc[units["country"] == c, "id"]) for c in units["country"].unique()}
+
+
+def test_units_along_the_laos_border_in_2024_are_the_official_list() -> None:
+    assert sides("VN-LA", REFERENCE_DAY) == VN_LA_2024
+
+
+def test_units_along_the_cambodia_border_in_2024_are_the_official_list() -> None:
+    assert sides("VN-KH", REFERENCE_DAY) == VN_KH_2024
+
+
+@pytest.mark.parametrize(("border", "old"), [("VN-LA", VN_LA_2024), ("VN-KH", VN_KH_2024)])
+def test_after_the_merger_the_vietnamese_side_follows_the_lineage(border, old) -> None:
+    expected = {new for unit in old["VN"] for new in boundaries.current_units_of(unit)}
+    assert sides(border, AFTER_MERGER)["VN"] == expected
+
+
+def test_the_2025_laos_border_provinces_are_the_merged_units() -> None:
+    assert sides("VN-LA", AFTER_MERGER)["VN"] == {
+        "vn-dien-bien",
+        "vn-son-la",
+        "vn-thanh-hoa",
+        "vn-nghe-an",
+        "vn-ha-tinh",
+        "vn-quang-tri-2025",
+        "vn-hue",
+        "vn-da-nang-2025",
+        "vn-quang-ngai-2025",
+    }
+
+
+def test_a_corner_touch_is_not_a_border() -> None:
+    # Lâm Đồng (2025) reaches the Cambodian border only through former Đắk Nông's edge.
+    assert "vn-lam-dong-2025" in sides("VN-KH", AFTER_MERGER)["VN"]
+    assert "vn-kon-tum" not in sides("VN-KH", AFTER_MERGER).get("VN", set())
+    huge = boundaries.border_units("VN-KH", REFERENCE_DAY, min_shared_km=10_000)
+    assert huge.empty
+
+
+def test_merged_units_are_the_union_of_their_parts() -> None:
+    units = boundaries.all_units()
+    parts = ["vn-quang-nam", "vn-da-nang"]
+    union = shapely.union_all(units.loc[parts].geometry.values)
+    merged = units.loc["vn-da-nang-2025"].geometry
+    assert boundaries.geodesic_area_km2(shapely.symmetric_difference(union, merged)) < 0.01
+    assert boundaries.predecessors_of("vn-da-nang-2025") == parts
+
+
+def test_hue_is_thua_thien_hue_renamed_with_the_same_territory() -> None:
+    units = boundaries.all_units()
+    assert units.loc["vn-hue"].geometry.equals(units.loc["vn-thua-thien-hue"].geometry)
+    assert boundaries.current_units_of("vn-thua-thien-hue") == ["vn-hue"]
+    assert boundaries.get_unit("vn-hue").iso_3166_2 == "VN-26"
+
+
+def test_old_units_lead_to_the_units_of_today() -> None:
+    assert boundaries.current_units_of("vn-quang-nam") == ["vn-da-nang-2025"]
+    assert boundaries.current_units_of("vn-kon-tum") == ["vn-quang-ngai-2025"]
+    assert boundaries.current_units_of("vn-nghe-an") == ["vn-nghe-an"]
+    assert sorted(boundaries.current_units_of("kh-kampong-cham")) == [
+        "kh-kampong-cham-2013",
+        "kh-tboung-khmum",
+    ]
+    assert boundaries.current_units_of("vn-quang-nam", today=date(2019, 1, 1)) == ["vn-quang-nam"]
+
+
+def test_every_unit_has_a_valid_non_empty_geometry() -> None:
+    geometries = boundaries.all_units().geometry.values
+    assert shapely.is_valid(geometries).all()
+    assert not shapely.is_empty(geometries).any()
+
+
+@pytest.mark.parametrize("day", [REFERENCE_DAY, AFTER_MERGER, date(2013, 12, 30)])
+def test_neighbours_share_edges_without_gaps_or_overlaps(day: date) -> None:
+    assert shapely.coverage_is_valid(boundaries.load_units(day).geometry.values)
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "official_km2"),
+    [
+        ("vn-nghe-an", 16487),
+        ("vn-kon-tum", 9677),
+        ("vn-dien-bien", 9540),
+        ("la-sekong", 7665),
+        ("kh-tboung-khmum", 5250),
+        ("kh-kampong-cham-2013", 4550),
+        ("kh-kampong-cham", 9800),
+    ],
+)
+def test_areas_are_within_ten_percent_of_the_official_figures(unit_id, official_km2) -> None:
+    area = boundaries.geodesic_area_km2(boundaries.all_units().loc[unit_id].geometry)
+    assert abs(area - official_km2) / official_km2 < 0.10
+
+
+def test_border_lines_are_long_continuous_lines() -> None:
+    lines = boundaries.border_lines()
+    # Official lengths: 2,337 km (VN-LA) and 1,137 km (VN-KH); a 10m source line is shorter.
+    assert 1500 < boundaries.geodesic_length_km(lines["VN-LA"]) < 2400
+    assert 850 < boundaries.geodesic_length_km(lines["VN-KH"]) < 1200
+    assert lines["VN-LA"].geom_type == "LineString"
+
+
+def test_the_embedded_data_passes_every_check() -> None:
+    assert validate(DataSource()) == []
+
+
+# --- a user's data directory and broken data ---------------------------------------------
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    (tmp_path / "boundaries").mkdir()
+    return tmp_path
+
+
+def copy_embedded(data_dir: Path, relative: str) -> Path:
+    target = data_dir / relative
+    shutil.copy(Path(boundaries.__file__).parent.parent / "geodata" / relative, target)
+    return target
+
+
+def test_a_malformed_date_names_the_file_line_and_field(data_dir: Path) -> None:
+    units_csv = copy_embedded(data_dir, "boundaries/units.csv")
+    lines = units_csv.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, ln in enumerate(lines) if ln.startswith("vn-da-nang-2025,"))
+    lines[number] = lines[number].replace("2025-07-01", "2025-13-01")
+    units_csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        boundaries.read_units(DataSource(data_dir))
+    assert caught.value.line == number + 1
+    assert caught.value.field == "valid_from"
+    assert caught.value.value == "2025-13-01"
+    assert str(units_csv) in str(caught.value)
+
+
+def test_validate_exits_1_and_names_the_missing_unit(data_dir: Path) -> None:
+    units_csv = copy_embedded(data_dir, "boundaries/units.csv")
+    kept = [
+        ln
+        for ln in units_csv.read_text(encoding="utf-8").splitlines()
+        if not ln.startswith("kh-tboung-khmum,")
+    ]
+    units_csv.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--data-dir", str(data_dir), "validate"])
+    assert result.exit_code == 1
+    assert "KH has 24 units on 2024-01-01, officially 25" in result.stdout
+    assert "kh-tboung-khmum" in result.stdout  # also gone from the border
+
+
+def test_files_missing_from_the_data_dir_fall_back_to_the_embedded_ones(data_dir: Path) -> None:
+    assert len(boundaries.load_units(REFERENCE_DAY, DataSource(data_dir))) == 106
+
+
+def test_provinces_command_lists_border_units_as_json() -> None:
+    result = CliRunner().invoke(
+        app, ["provinces", "--border", "VN-LA", "--as-of", "2019-05-01", "--json"]
+    )
+    assert result.exit_code == 0
+    import json
+
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    assert set(rows) == VN_LA_2024["VN"] | VN_LA_2024["LA"]
+    assert rows["vn-quang-nam"]["current"] == ["vn-da-nang-2025"]
+    assert rows["vn-quang-nam"]["shared_km"] > 50
+
+
+def test_provinces_command_rejects_a_malformed_date() -> None:
+    result = CliRunner().invoke(app, ["provinces", "--as-of", "9/12/2025"])
+    assert result.exit_code == 2
