@@ -17,6 +17,7 @@ import typer
 from loaders import __version__
 from loaders._errors import BorderAtlasError
 from loaders._io import DATA_DIR_ENV, DataSource
+from loaders.events import EventKind
 
 app = typer.Typer(
     name="borderatlas",
@@ -153,6 +154,150 @@ def validate(as_json: JsonFlag = False) -> None:
         typer.echo(f"{len(problems)} problem(s)" if problems else "all data checks passed")
     if problems:
         raise typer.Exit(1)
+
+
+def _period_bound(text: str | None, option: str, *, last: bool = False) -> date | None:
+    """``--from``/``--to`` (YYYY, YYYY-MM, YYYY-Qn or YYYY-MM-DD) as the first or last day of
+    that period; a malformed date is bad usage (exit 2)."""
+    from loaders.events import parse_partial_date
+
+    if text is None:
+        return None
+    try:
+        period = parse_partial_date(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint=option) from error
+    return period.end if last else period.start
+
+
+def _warn_left_out(problems: list[Any]) -> None:
+    if problems:
+        typer.echo(
+            f"warning: {len(problems)} problem(s) in the record files; unreadable records are "
+            "left out (run `borderatlas validate`)",
+            err=True,
+        )
+
+
+@app.command()
+def events(
+    province: Annotated[
+        str | None,
+        typer.Option("--province", help="A unit id; includes the units it was made from."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    kind: Annotated[EventKind | None, typer.Option("--kind", help="Only this kind.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List cooperation events, newest first; --province follows that unit's lineage."""
+    from loaders.events import read_events
+    from loaders.history import UnknownUnitError, filter_events, unit_history
+
+    first, last = _period_bound(start, "--from"), _period_bound(end, "--to", last=True)
+    kinds = None if kind is None else [kind]
+    found, problems = read_events(State.source)
+    _warn_left_out(problems)
+    via: dict[str, str] = {}
+    if province is None:
+        found = filter_events(found, start=first, end=last, kinds=kinds)
+    else:
+        try:
+            history = unit_history(
+                province, State.source, start=first, end=last, kinds=kinds, include_agreements=False
+            )
+        except UnknownUnitError as error:
+            typer.echo(f"error: {error.args[0]}", err=True)
+            raise typer.Exit(1) from error
+        found = [entry.record for entry in history]
+        via = {entry.record.id: entry.via for entry in history if entry.via != province}
+    if as_json:
+        _print_json([event.model_dump(mode="json") for event in found])
+        return
+    rows = [
+        {
+            "date": event.date,
+            "kind": event.kind.value,
+            "id": event.id,
+            "provinces": ", ".join(u for side in event.provinces.values() for u in side),
+            "via": via.get(event.id),
+            "title": event.title.en,
+        }
+        for event in found
+    ]
+    columns = ["date", "kind", "id", "provinces", "title"]
+    _print_table(rows, [*columns[:4], "via", "title"] if via else columns)
+    typer.echo(f"{len(rows)} events")
+
+
+@app.command()
+def agreements(as_json: JsonFlag = False) -> None:
+    """List treaties, agreements, memoranda, minutes and plans, by id."""
+    from loaders.events import read_agreements
+
+    found, problems = read_agreements(State.source)
+    _warn_left_out(problems)
+    found = sorted(found, key=lambda agreement: agreement.id)
+    if as_json:
+        _print_json([agreement.model_dump(mode="json") for agreement in found])
+        return
+    rows = [
+        {
+            "id": agreement.id,
+            "type": agreement.type.value,
+            "signed": agreement.signed or "undated",
+            "status": agreement.status.value,
+            "parties": ", ".join(agreement.parties.provinces or agreement.parties.countries),
+            "title": agreement.title.en,
+        }
+        for agreement in found
+    ]
+    _print_table(rows, ["id", "type", "signed", "status", "parties", "title"])
+    typer.echo(f"{len(rows)} agreements")
+
+
+@app.command()
+def crossings(
+    border: Annotated[
+        BorderChoice | None,
+        typer.Option("--border", help="Only crossings on this border."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the border crossings (JSON: a GeoJSON FeatureCollection of points)."""
+    from loaders.crossings import feature_collection, read_crossings
+
+    try:
+        found, errors = read_crossings(State.source)
+    except BorderAtlasError as error:
+        raise _fail_on_data_error(error) from error
+    if errors:
+        raise _fail_on_data_error(errors[0])
+    found = [c for c in found if border is None or c.border == border.value]
+    if as_json:
+        _print_json(feature_collection(found))
+        return
+    rows = [
+        {
+            "id": c.id,
+            "border": c.border,
+            "class": c.crossing_class,
+            "status": c.status,
+            "province": c.province_today,
+            "faces": c.foreign_province,
+            "lon": f"{c.lon:.4f}",
+            "lat": f"{c.lat:.4f}",
+            "confidence": c.confidence,
+        }
+        for c in found
+    ]
+    columns = ["id", "border", "class", "status", "province", "faces", "lon", "lat", "confidence"]
+    _print_table(rows, columns)
+    typer.echo(f"{len(rows)} crossings")
 
 
 def main() -> None:

@@ -1,0 +1,361 @@
+"""Border crossings (cửa khẩu) on the Vietnam–Laos and Vietnam–Cambodia borders.
+
+Data: ``geodata/crossings.csv``, one row per gate pair. The :class:`Crossing` model below is the
+specification of a row; read it top to bottom as documentation of the columns.
+
+:func:`load_crossings` returns the crossings as a GeoDataFrame and raises a
+:class:`~loaders._errors.DataError` naming file, line, field and value for the first bad row.
+:func:`check_crossings` (run by ``borderatlas validate``) reports every bad row and every crossing
+whose position disagrees with the embedded boundaries, never raising for bad data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Annotated, Any, Literal
+
+import geopandas as gpd
+import shapely
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+from loaders import boundaries
+from loaders._errors import DataError
+from loaders._io import EMBEDDED, DataSource
+from loaders.validate import Problem
+
+CROSSINGS_FILE = "crossings.csv"
+CRS = "EPSG:4326"
+METRIC_CRS = "EPSG:32648"  # UTM 48N covers 102–108°E, the whole of both borders
+AS_OF_2024 = date(2024, 1, 1)
+
+BORDER_TOLERANCE_KM = 5.0
+# Public boundary lines disagree by a median 2–3 km along VN–LA (p95 ~7 km) and ~2 km along VN–KH.
+# A position marked ``low`` is an estimate, not a measurement: it is held to a wider band that
+# still catches gross errors (wrong province, swapped or mistyped coordinates). The crossings that
+# rely on it are listed in geodata/SOURCES.md with their measured distance.
+LOW_CONFIDENCE_EXTRA_KM = 5.0
+PROVINCE_TOLERANCE_KM = 2.0
+
+# Both borders lie inside this box; a coordinate outside it is a typo or swapped lon/lat.
+LON_RANGE = (100.0, 110.0)
+LAT_RANGE = (8.0, 24.0)
+
+Border = Literal["VN-LA", "VN-KH"]
+CrossingClass = Literal["international", "main", "secondary", "opening"]
+Status = Literal["operating", "planned", "closed"]
+Confidence = Literal["high", "medium", "low"]
+FOREIGN_COUNTRY: dict[str, str] = {"VN-LA": "LA", "VN-KH": "KH"}
+COUNTRY_NAMES = {"VN": "Vietnam", "LA": "Laos", "KH": "Cambodia"}
+
+CrossingId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*--[a-z0-9]+(?:-[a-z0-9]+)*$")
+]
+UnitId = Annotated[str, StringConstraints(pattern=r"^(vn|la|kh)-[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+class Crossing(BaseModel):
+    """One border-gate pair, as a row of ``crossings.csv``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    id: CrossingId  # VN-side name slug, "--", foreign-side name slug
+    border: Border
+    crossing_class: CrossingClass = Field(alias="class")  # cửa khẩu quốc tế / chính / phụ / lối mở
+    status: Status
+    status_date: str | None = None  # date of the last change of class or status: YYYY[-MM[-DD]]
+    name_vi: Text  # Vietnamese-side name, with diacritics
+    foreign_name: Text  # foreign-side name, romanized
+    foreign_name_vi: str | None = None  # Vietnamese spelling of the foreign name, when different
+    pair_name: Text  # "Cầu Treo – Nam Phao"
+    province_2024: UnitId  # Vietnamese province on 2024-01-01
+    province_today: UnitId  # Vietnamese province today (after the 2025-07-01 merger)
+    foreign_province: UnitId  # the foreign province it faces, today
+    lon: float
+    lat: float
+    confidence: Confidence  # of the position: high = published gate coordinate
+    source_note: Text  # where the position comes from
+    note: str | None = None
+
+    @field_validator("status_date", "foreign_name_vi", "note", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("status_date")
+    @classmethod
+    def _partial_date(cls, value: str | None) -> str | None:
+        if value is not None and not _PARTIAL_DATE.match(value):
+            raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+    @field_validator("lon")
+    @classmethod
+    def _lon_in_region(cls, value: float) -> float:
+        if not LON_RANGE[0] <= value <= LON_RANGE[1]:
+            raise ValueError(f"longitude outside {LON_RANGE[0]}–{LON_RANGE[1]}°E")
+        return value
+
+    @field_validator("lat")
+    @classmethod
+    def _lat_in_region(cls, value: float) -> float:
+        if not LAT_RANGE[0] <= value <= LAT_RANGE[1]:
+            raise ValueError(f"latitude outside {LAT_RANGE[0]}–{LAT_RANGE[1]}°N")
+        return value
+
+    @property
+    def foreign_country(self) -> str:
+        return FOREIGN_COUNTRY[self.border]
+
+    @property
+    def border_tolerance_km(self) -> float:
+        """How far from the embedded border line this crossing's position may lie."""
+        extra = LOW_CONFIDENCE_EXTRA_KM if self.confidence == "low" else 0.0
+        return BORDER_TOLERANCE_KM + extra
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def read_crossings(source: DataSource = EMBEDDED) -> tuple[list[Crossing], list[DataError]]:
+    """Every row that parses, and one error (file, line, field, value) for each that does not.
+
+    Besides the row's own fields this checks that ids are unique and that each unit id exists and
+    was valid on the date its column stands for, in the right country.
+    """
+    label = source.label(CROSSINGS_FILE)
+    known = _unit_validity(source)
+    crossings: list[Crossing] = []
+    errors: list[DataError] = []
+    first_line: dict[str, int] = {}
+    for line, row in _rows(source.read_text(CROSSINGS_FILE)):
+        try:
+            crossing = Crossing.model_validate(row)
+        except ValidationError as error:
+            errors.append(_as_data_error(label, line, row, error))
+            continue
+        if crossing.id in first_line:
+            message = f"duplicate id (first on line {first_line[crossing.id]})"
+            errors.append(DataError(label, message, line=line, field="id", value=crossing.id))
+            continue
+        first_line[crossing.id] = line
+        unit_errors = list(_unit_errors(crossing, known, label, line))
+        errors.extend(unit_errors)
+        if not unit_errors:
+            crossings.append(crossing)
+    return crossings, errors
+
+
+def load_crossings(source: DataSource = EMBEDDED) -> gpd.GeoDataFrame:
+    """All crossings as points (EPSG:4326), indexed by id; raises on the first bad row."""
+    crossings, errors = read_crossings(source)
+    if errors:
+        raise errors[0]
+    return to_frame(crossings)
+
+
+def to_frame(crossings: list[Crossing]) -> gpd.GeoDataFrame:
+    """Crossings as a GeoDataFrame: a column per field (``class`` as in the file), points."""
+    records = [c.model_dump(by_alias=True, exclude={"lon", "lat"}) for c in crossings]
+    points = [shapely.Point(c.lon, c.lat) for c in crossings]
+    columns = [f.alias or name for name, f in Crossing.model_fields.items()]
+    columns = [c for c in columns if c not in ("lon", "lat")]
+    frame = gpd.GeoDataFrame(records, columns=columns, geometry=points, crs=CRS)
+    return frame.set_index("id", drop=False).rename_axis(None)
+
+
+def feature_collection(crossings: list[Crossing]) -> dict[str, Any]:
+    """Crossings as a GeoJSON FeatureCollection (properties: every field but lon/lat)."""
+    features = [
+        {
+            "type": "Feature",
+            "id": crossing.id,
+            "geometry": {"type": "Point", "coordinates": [crossing.lon, crossing.lat]},
+            "properties": crossing.model_dump(by_alias=True, exclude={"lon", "lat"}),
+        }
+        for crossing in crossings
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """CSV rows with the physical line each starts on (quoted fields may span lines)."""
+    reader = csv.DictReader(io.StringIO(text))
+    _ = reader.fieldnames  # reads the header, so line_num counts from it
+    start = reader.line_num + 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+def _as_data_error(label: str, line: int, row: dict[str, str], error: ValidationError) -> DataError:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or None
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "literal_error":
+        message = f"unknown value; {message.lower()}"
+    return DataError(label, message, line=line, field=field, value=row.get(str(field)))
+
+
+def _unit_validity(source: DataSource) -> dict[str, boundaries.Unit]:
+    return {unit.id: unit for unit in boundaries.read_units(source)}
+
+
+def _unit_errors(
+    crossing: Crossing, known: dict[str, boundaries.Unit], label: str, line: int
+) -> Iterator[DataError]:
+    """A unit id that is unknown, of the wrong country, or not valid on its column's date."""
+    today = date.today()
+    expected = (
+        ("province_2024", "VN", AS_OF_2024),
+        ("province_today", "VN", today),
+        ("foreign_province", crossing.foreign_country, today),
+    )
+    for field, country, day in expected:
+        unit_id = getattr(crossing, field)
+        unit = known.get(unit_id)
+        if unit is None:
+            yield DataError(label, "unknown unit id", line=line, field=field, value=unit_id)
+        elif unit.country != country:
+            message = f"unit is in {COUNTRY_NAMES[unit.country]}, expected {COUNTRY_NAMES[country]}"
+            yield DataError(label, message, line=line, field=field, value=unit_id)
+        elif not unit.valid_on(day):
+            message = f"unit did not exist on {day.isoformat()}"
+            yield DataError(label, message, line=line, field=field, value=unit_id)
+
+
+# --- checks against the boundaries ----------------------------------------------------------
+
+
+def check_crossings(source: DataSource) -> list[Problem]:
+    """Every problem with ``crossings.csv``: bad rows, and positions the boundaries contradict.
+
+    A crossing must lie within its tolerance of its border line (geodesic distance, computed in
+    UTM 48N), within 2 km of its Vietnamese provinces of 2024 and of today, and face the named
+    foreign province (the nearest foreign unit, or within 2 km of it). When the embedded line puts
+    the point on the foreign side, the province tolerance is counted from that line.
+    """
+    label = source.label(CROSSINGS_FILE)
+    try:
+        crossings, errors = read_crossings(source)
+        geometry = _Geometry(source)
+    except DataError as error:
+        return [Problem("crossings.load", error.path, error.detail, error.field)]
+    problems = [
+        Problem("crossings.load", label, _row_message(e), e.field, f"line {e.line}") for e in errors
+    ]
+    for crossing in crossings:
+        problems.extend(_check_one(crossing, geometry, label))
+    return problems
+
+
+def _row_message(error: DataError) -> str:
+    shown = f" (value: {error.value!r})" if error.value is not None else ""
+    return f"{error.detail}{shown}"
+
+
+class _Geometry:
+    """The boundaries a crossing is checked against, projected once to a metric CRS."""
+
+    def __init__(self, source: DataSource) -> None:
+        lines = boundaries.border_lines(source)
+        self.lines = {b: _project(g) for b, g in lines.items()}
+        self.units_2024 = boundaries.load_units(AS_OF_2024, source).to_crs(METRIC_CRS)
+        self.units_today = boundaries.load_units(None, source).to_crs(METRIC_CRS)
+        self.countries = {
+            code: shapely.union_all(group.geometry.values)
+            for code, group in self.units_today.groupby("country")
+        }
+
+
+def _project(geometry: shapely.Geometry) -> shapely.Geometry:
+    return gpd.GeoSeries([geometry], crs=CRS).to_crs(METRIC_CRS).iloc[0]
+
+
+def _check_one(crossing: Crossing, geo: _Geometry, label: str) -> list[Problem]:
+    point = _project(shapely.Point(crossing.lon, crossing.lat))
+    border_km = geo.lines[crossing.border].distance(point) / 1000.0
+    inside = [code for code, outline in geo.countries.items() if outline.contains(point)]
+
+    def problem(check: str, field: str, message: str) -> Problem:
+        return Problem(f"crossings.{check}", label, message, field, crossing.id)
+
+    found: list[Problem] = []
+    tolerance = crossing.border_tolerance_km
+    if border_km > tolerance:
+        found.append(
+            problem(
+                "border",
+                "lon/lat",
+                f"{border_km:.1f} km from the {crossing.border} border line "
+                f"(tolerance {tolerance:.0f} km for {crossing.confidence} confidence)",
+            )
+        )
+    if not inside:
+        found.append(problem("side", "lon/lat", "lies outside Vietnam, Laos and Cambodia"))
+    elif inside[0] not in ("VN", crossing.foreign_country):
+        found.append(problem("side", "lon/lat", f"lies in {COUNTRY_NAMES[inside[0]]}"))
+    elif inside[0] == crossing.foreign_country and border_km > tolerance:
+        found.append(
+            problem(
+                "side",
+                "lon/lat",
+                f"lies {border_km:.1f} km inside {COUNTRY_NAMES[inside[0]]}, "
+                f"beyond the {tolerance:.0f} km tolerance",
+            )
+        )
+    # On the foreign side of the embedded line, the Vietnamese province is at least the line's
+    # distance away: the province tolerance starts from the line.
+    slack = PROVINCE_TOLERANCE_KM + (border_km if "VN" not in inside else 0.0)
+    for field, units, day in (
+        ("province_2024", geo.units_2024, AS_OF_2024.isoformat()),
+        ("province_today", geo.units_today, "today"),
+    ):
+        unit_id = getattr(crossing, field)
+        if unit_id not in units.index:
+            continue  # reported by read_crossings
+        km = units.loc[unit_id].geometry.distance(point) / 1000.0
+        if km > slack:
+            found.append(
+                problem(
+                    "province", field, f"{km:.1f} km from {unit_id} ({day}); allowed {slack:.1f} km"
+                )
+            )
+    found.extend(_check_foreign_province(crossing, point, geo, problem))
+    return found
+
+
+def _check_foreign_province(
+    crossing: Crossing,
+    point: shapely.Point,
+    geo: _Geometry,
+    problem: Callable[[str, str, str], Problem],
+) -> list[Problem]:
+    foreign = geo.units_today[geo.units_today["country"] == crossing.foreign_country]
+    if crossing.foreign_province not in foreign.index:
+        return []  # reported by read_crossings
+    distances = foreign.distance(point) / 1000.0
+    nearest = distances.idxmin()
+    named_km = float(distances[crossing.foreign_province])
+    if named_km - float(distances[nearest]) > PROVINCE_TOLERANCE_KM:
+        return [
+            problem(
+                "foreign_province",
+                "foreign_province",
+                f"faces {nearest} ({distances[nearest]:.1f} km), not "
+                f"{crossing.foreign_province} ({named_km:.1f} km)",
+            )
+        ]
+    return []
