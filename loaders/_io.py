@@ -68,6 +68,12 @@ class DataSource:
         return sorted(files.items())
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def embedded(relative: str) -> Traversable:
     """A file or folder of the embedded ``geodata`` package."""
     node = resources.files("geodata")
@@ -89,6 +95,7 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

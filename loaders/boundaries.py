@@ -217,6 +217,19 @@ def current_units_of(
     return sorted(set(current), key=current.index)
 
 
+@lru_cache(maxsize=4096)
+def units_on(unit_id: str, day: date, source: DataSource = EMBEDDED) -> tuple[str, ...]:
+    """The unit(s) covering ``unit_id``'s territory on ``day``: itself if it existed then, its
+    successors if it had ended, its predecessors if it did not exist yet."""
+    unit = get_unit(unit_id, source)
+    if unit.valid_on(day):
+        return (unit_id,)
+    if unit.valid_to is not None and unit.valid_to < day:
+        return tuple(current_units_of(unit_id, source, today=day))
+    earlier = predecessors_of(unit_id, source)
+    return tuple(p for p in earlier if get_unit(p, source).valid_on(day))
+
+
 def country_outlines(
     as_of: date | None = None, source: DataSource = EMBEDDED
 ) -> dict[str, shapely.Geometry]:

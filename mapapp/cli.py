@@ -300,6 +300,90 @@ def crossings(
     typer.echo(f"{len(rows)} crossings")
 
 
+def _period(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    return _period_bound(start, "--from"), _period_bound(end, "--to", last=True)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="The HTML file to write.")],
+    countries: Annotated[
+        str, typer.Option("--countries", help="Countries to show, e.g. VN,LA,KH.")
+    ] = "VN,LA,KH",
+    start: Annotated[
+        str | None, typer.Option("--from", help="Period start (YYYY[-MM[-DD]]).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Period end (YYYY[-MM[-DD]]).")] = None,
+    as_of: DateOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="Interface language: vi or en.")] = "en",
+    self_contained: Annotated[
+        bool,
+        typer.Option("--self-contained", help="Inline every script and style into one file."),
+    ] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace OUT if it exists.")
+    ] = False,
+) -> None:
+    """Write the map (the same one the app shows for this selection) as HTML."""
+    from loaders.atlas import Selection, load_atlas
+    from mapapp.build import MapOptions
+    from mapapp.export import export_map
+
+    if lang not in ("vi", "en"):
+        raise typer.BadParameter("expected vi or en", param_hint="--lang")
+    codes = tuple(c.strip().upper() for c in countries.split(",") if c.strip())
+    first, last = _period(start, end)
+    try:
+        selection = Selection(countries=codes, start=first, end=last, as_of=_day(as_of))
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    try:
+        written = export_map(
+            out,
+            selection,
+            MapOptions(lang=lang),
+            self_contained=self_contained,
+            overwrite=overwrite,
+            data=load_atlas(State.source),
+        )
+    except FileExistsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    except BorderAtlasError as error:
+        raise _fail_on_data_error(error) from error
+    size = written[0].stat().st_size
+    extra = (
+        f" and {len(written) - 1} asset files in {written[1].parent}" if len(written) > 1 else ""
+    )
+    typer.echo(f"wrote {written[0]} ({size / 1e6:.2f} MB){extra}")
+
+
+# --- optional boundary sources (loaders/external.py) ----------------------------------------
+
+
+class RemoteSourceChoice(str, Enum):
+    GEOBOUNDARIES = "geoboundaries"
+    GADM = "gadm"
+
+
+class ImportFormat(str, Enum):
+    GEOBOUNDARIES = "geoboundaries"
+    GADM = "gadm"
+    GENERIC = "generic"
+
+
+# Not DateOption: an imported file shows the units of its own date, not today's.
+SourceDateOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="The date the file's units are of (YYYY-MM-DD; default 2024-12-31, before the "
+        "2025 changes that GADM 4.1 and geoBoundaries predate).",
+    ),
+]
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

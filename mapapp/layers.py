@@ -1,0 +1,203 @@
+"""Folium layers built from a :class:`loaders.atlas.CooperationView`: provinces per country
+(shaded by events), border lines, crossings, meeting venues and cooperation links.
+
+Every layer is its own ``FeatureGroup`` so the layer control can switch it; strings reach the
+page only through :mod:`mapapp.popups`, which escapes them.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import folium
+import shapely
+from branca.colormap import StepColormap
+from folium.plugins import MarkerCluster
+
+from loaders.atlas import CooperationView
+from loaders.boundaries import Unit
+from loaders.events import Agreement
+from mapapp import popups
+from mapapp.i18n import Lang, t
+
+NO_EVENTS_FILL = "#f4f1ea"
+SHADES = ["#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"]  # ColorBrewer OrRd, light→dark
+COUNTRY_OUTLINE = {"VN": "#8c2d04", "LA": "#225ea8", "KH": "#4a1486"}
+BORDER_STYLE = {"VN-LA": "#1d4ed8", "VN-KH": "#7e22ce"}
+CROSSING_ICON = {  # class -> (awesome-markers colour, Font Awesome icon)
+    "international": ("red", "star"),
+    "main": ("blue", "flag"),
+    "secondary": ("gray", "circle"),
+    "opening": ("lightgray", "road"),
+}
+# Pane stacking: provinces (overlayPane, 400) < links < borders < markers (600).
+LINKS_PANE, BORDERS_PANE = "ba-links", "ba-borders"
+
+
+def event_scale(max_count: int) -> StepColormap:
+    """A sequential scale with round breaks from 1 up to the busiest province."""
+    breaks = [1]
+    for step in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000):
+        if step < max_count:
+            breaks.append(step)
+    breaks.append(max(max_count, breaks[-1]) + 1)
+    colours = SHADES[-(len(breaks) - 1) :] if len(breaks) - 1 <= len(SHADES) else None
+    index = breaks
+    if colours is None:  # more bins than shades: merge the lowest bins
+        index = [breaks[0], *breaks[-len(SHADES) :]]
+        colours = SHADES
+    return StepColormap(colours, index=index, vmin=index[0], vmax=index[-1])
+
+
+def province_layer(
+    view: CooperationView,
+    country: str,
+    lang: Lang,
+    units: dict[str, Unit],
+    agreements: dict[str, Agreement],
+    lineages: dict[str, list[str]],
+    scale: StepColormap,
+) -> folium.FeatureGroup:
+    """The provinces of one country, shaded by event count, with tooltip and history popup."""
+    group = folium.FeatureGroup(name=t("provinces_of", lang, country=t(country, lang)))
+    frame = view.units[view.units["country"] == country]
+    features = []
+    for unit_id, geometry in zip(frame["id"], frame.geometry, strict=True):
+        unit = units[unit_id]
+        count = view.event_count(unit_id)
+        popup = popups.province_popup(
+            unit,
+            view.events_by_unit.get(unit_id, []),
+            view.counterparts(unit_id),
+            lang,
+            units,
+            agreements,
+            lineages.get(unit_id, [unit_id]),
+        )
+        properties = {
+            "id": unit_id,
+            "country": country,
+            "events": count,
+            "fill": scale(count) if count else NO_EVENTS_FILL,
+            "tooltip": popups.province_tooltip(unit, count, lang),
+            "popup": popup,
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": shapely.geometry.mapping(geometry),
+            }
+        )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=f"provinces-{country}",
+        style_function=lambda f, c=country: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.85,
+            "color": COUNTRY_OUTLINE[c],
+            "weight": 0.8,
+        },
+        highlight_function=lambda _f: {"weight": 3, "color": "#111827", "fillOpacity": 0.95},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+        zoom_on_click=True,
+        smooth_factor=1.0,
+    ).add_to(group)
+    return group
+
+
+def border_layer(lines: dict[str, shapely.Geometry], lang: Lang) -> folium.FeatureGroup:
+    """The international border lines, drawn above the provinces."""
+    group = folium.FeatureGroup(name=t("borders", lang))
+    for border, line in lines.items():
+        folium.GeoJson(
+            shapely.geometry.mapping(line),
+            style_function=lambda _f, b=border: {"color": BORDER_STYLE[b], "weight": 3.5},
+            tooltip=escape(border),
+            pane=BORDERS_PANE,
+        ).add_to(group)
+    return group
+
+
+def crossings_layer(view: CooperationView, lang: Lang) -> folium.FeatureGroup:
+    """Every crossing with a symbol per class; both names in the tooltip."""
+    group = folium.FeatureGroup(name=t("crossings", lang))
+    for crossing in view.crossings:
+        kind = crossing.crossing_class
+        colour, icon = CROSSING_ICON.get(kind, ("gray", "circle"))
+        when = f" ({escape(crossing.status_date)})" if crossing.status_date else ""
+        details = (
+            f"<h4>{escape(crossing.pair_name)}</h4>"
+            f"<p>{escape(t('class', lang))}: {escape(t(kind, lang))}; "
+            f"{escape(t('status', lang))}: {escape(t(crossing.status, lang))}{when}</p>"
+            f"<p>{escape(t('position', lang))} ({escape(t('confidence', lang))} "
+            f"{escape(crossing.confidence)}): {escape(crossing.source_note)}</p>"
+        )
+        folium.Marker(
+            location=(crossing.lat, crossing.lon),
+            icon=folium.Icon(color=colour, icon=icon, prefix="fa"),
+            tooltip=f"{escape(crossing.pair_name)} · {escape(t(kind, lang))}",
+            popup=folium.Popup(details, max_width=360),
+        ).add_to(group)
+    return group
+
+
+def meetings_layer(
+    view: CooperationView, lang: Lang, units: dict[str, Unit], agreements: dict[str, Agreement]
+) -> folium.FeatureGroup:
+    """One marker per venue (clustered), listing the events held there, newest first."""
+    group = folium.FeatureGroup(name=t("meetings", lang))
+    cluster = MarkerCluster(control=False).add_to(group)
+    for venue in view.venues:
+        lines = [
+            popups.event_line(e, lang, units, agreements)
+            for e in venue.events[: popups.MAX_EVENTS_IN_POPUP]
+        ]
+        extra = len(venue.events) - len(lines)
+        more = f"<p>{escape(t('more', lang, n=extra))}</p>" if extra > 0 else ""
+        place = popups.unit_name(units.get(venue.unit), lang, venue.unit or "")
+        heading = f"<h4>{escape(venue.name)} ({escape(place)})</h4>"
+        folium.Marker(
+            location=(venue.point.y, venue.point.x),
+            icon=folium.Icon(color="darkgreen", icon="handshake", prefix="fa"),
+            tooltip=f"{escape(venue.name)}: {len(venue.events)} {escape(t('events', lang))}",
+            popup=folium.Popup(heading + "<ul>" + "".join(lines) + "</ul>" + more, max_width=420),
+        ).add_to(cluster)
+    return group
+
+
+def links_layer(view: CooperationView, lang: Lang, units: dict[str, Unit]) -> folium.FeatureGroup:
+    """Lines between provinces that met across the border, weighted by joint events."""
+    group = folium.FeatureGroup(name=t("links", lang))
+    points = dict(zip(view.units["id"], view.units.geometry.representative_point(), strict=True))
+    for (ours, theirs), count in view.links.items():
+        a, b = points[ours], points[theirs]
+        names = " – ".join(popups.unit_name(units.get(u), lang, u) for u in (ours, theirs))
+        folium.PolyLine(
+            [(a.y, a.x), (b.y, b.x)],
+            weight=2 + 2 * math.log2(count),
+            color="#065f46",
+            opacity=0.75,
+            dash_array="6 4",
+            tooltip=f"{escape(names)}: {count} {escape(t('joint_events', lang))}",
+            pane=LINKS_PANE,
+        ).add_to(group)
+    return group
+
+
+def context_layer(countries, lang: Lang) -> folium.FeatureGroup:
+    """Thailand and China as a light grey backdrop (no interaction)."""
+    group = folium.FeatureGroup(name=t("context", lang))
+    folium.GeoJson(
+        countries.__geo_interface__,
+        style_function=lambda _f: {
+            "fillColor": "#e5e7eb",
+            "color": "#9ca3af",
+            "weight": 0.6,
+            "fillOpacity": 0.6,
+        },
+        interactive=False,
+    ).add_to(group)
+    return group

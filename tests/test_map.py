@@ -1,0 +1,211 @@
+"""The map: its layers, the province popups, country and period selections, escaping and size."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from loaders._io import DataSource
+from loaders.atlas import Selection, cooperation_view, load_atlas
+from mapapp import popups
+from mapapp.build import MapOptions, build_map
+from mapapp.cli import app
+from mapapp.export import export_map
+
+GEODATA = Path(__file__).resolve().parent.parent / "geodata"
+XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
+
+
+def layer_names(fmap) -> list[str]:
+    return [child.layer_name for child in fmap._children.values() if hasattr(child, "layer_name")]
+
+
+@pytest.fixture(scope="module")
+def full_html() -> str:
+    return build_map(Selection()).get_root().render()
+
+
+def test_every_theme_and_country_is_its_own_layer() -> None:
+    names = layer_names(build_map(Selection()))
+    for expected in [
+        "Provinces of Vietnam",
+        "Provinces of Laos",
+        "Provinces of Cambodia",
+        "International borders",
+        "Border crossings",
+        "Meeting venues",
+        "Cooperation links",
+        "No tiles (offline)",
+        "OpenStreetMap",
+    ]:
+        assert expected in names
+
+
+def test_labels_switch_to_vietnamese() -> None:
+    names = layer_names(build_map(Selection(), MapOptions(lang="vi")))
+    assert "Tỉnh của Lào" in names
+    assert "Cửa khẩu" in names
+
+
+def test_sekong_popup_shows_the_2025_hue_talks(full_html: str) -> None:
+    view = cooperation_view(Selection())
+    sekong = [e.id for e in view.events_by_unit["la-sekong"]]
+    assert sekong[0] == "sekong-border-guard-annual-talks-2025"  # newest first
+    # The popup HTML is embedded in the page (as JSON inside the GeoJSON layer).
+    assert "2025-12-09" in full_html
+    assert "19th annual talks (2025)" in full_html
+
+
+def test_province_popup_lists_history_partners_and_sources() -> None:
+    data = load_atlas()
+    view = cooperation_view(Selection(), data)
+    from loaders.boundaries import read_units
+
+    units = {u.id: u for u in read_units()}
+    html = popups.province_popup(
+        units["la-sekong"],
+        view.events_by_unit["la-sekong"],
+        view.counterparts("la-sekong"),
+        "en",
+        units,
+        data.agreements,
+        ["la-sekong"],
+    )
+    assert html.index("2025-12-09") < html.index("2024-11-28")  # newest first
+    assert "Huế" in html and "Partners across the border" in html
+    assert 'href="https://' in html
+
+
+def test_switching_laos_off_removes_its_provinces_and_crossings(tmp_path: Path) -> None:
+    out = tmp_path / "vn-kh.html"
+    export_map(out, Selection(countries=("VN", "KH")), self_contained=False)
+    html = out.read_text(encoding="utf-8")
+    assert "Provinces of Laos" not in html
+    assert "Cầu Treo – Nam Phao" not in html  # a VN-LA crossing
+    assert "Mộc Bài – Bavet" in html  # a VN-KH crossing
+    assert "Provinces of Cambodia" in html
+
+
+def test_the_period_filter_changes_the_counts() -> None:
+    everything = cooperation_view(Selection())
+    recent = cooperation_view(Selection(start=date(2025, 1, 1)))
+    assert everything.event_count("la-sekong") == 2
+    assert recent.event_count("la-sekong") == 1
+    assert len(recent.events) < len(everything.events)
+
+
+def test_history_follows_the_lineage_onto_the_units_of_the_map_date() -> None:
+    today = cooperation_view(Selection())
+    in_2019 = cooperation_view(Selection(as_of=date(2019, 1, 1)))
+    assert today.event_count("vn-da-nang-2025") == 2  # 2024 talks via Quảng Nam + 2025 talks
+    assert in_2019.event_count("vn-quang-nam") == 2
+    assert "vn-da-nang-2025" not in set(in_2019.units["id"])
+
+
+def test_an_inverted_period_or_unknown_country_is_refused() -> None:
+    with pytest.raises(ValueError, match="after it ends"):
+        Selection(start=date(2025, 1, 1), end=date(2024, 1, 1))
+    with pytest.raises(ValueError, match="TH"):
+        Selection(countries=("VN", "TH"))
+
+
+def hostile_data_dir(tmp_path: Path) -> Path:
+    """A data dir with one event whose text fields hold markup, and a javascript: link."""
+    record = yaml.safe_load(
+        (GEODATA / "events" / "sekong-border-guard-annual-talks-2025.yaml").read_text("utf-8")
+    )
+    record["id"] = "hostile-event"
+    record["title"] = {"vi": XSS[0], "en": XSS[0]}
+    record["summary"] = {"vi": XSS[1], "en": XSS[1]}
+    record["venue"]["name"] = XSS[1]
+    record["sources"][0]["publisher"] = XSS[1]
+    record["related_events"] = []
+    record["agreements"] = []
+    (tmp_path / "events").mkdir()
+    (tmp_path / "events" / "hostile-event.yaml").write_text(
+        yaml.safe_dump(record, allow_unicode=True), encoding="utf-8"
+    )
+    return tmp_path
+
+
+def test_text_from_data_reaches_the_page_escaped(tmp_path: Path) -> None:
+    data = load_atlas(DataSource(hostile_data_dir(tmp_path)))
+    assert any(e.id == "hostile-event" for e in data.events)
+    html = build_map(Selection(), data=data).get_root().render()
+    for attack in XSS:
+        assert attack not in html
+        assert attack.replace("/", "\\/") not in html  # JSON-escaped slashes, same attack
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "\\u0026lt;script" in html
+
+
+def test_javascript_links_are_dropped() -> None:
+    assert popups.safe_link("javascript:alert(1)", "x") == "x"
+    assert popups.safe_link("JaVaScRiPt:alert(1)", "<b>") == "&lt;b&gt;"
+    assert popups.safe_link("https://example.org/a?b=1&c=2", "ok").startswith(
+        '<a href="https://example.org/a?b=1&amp;c=2"'
+    )
+
+
+def test_a_javascript_source_url_is_rejected_when_the_record_loads(tmp_path: Path) -> None:
+    data_dir = hostile_data_dir(tmp_path)
+    path = data_dir / "events" / "hostile-event.yaml"
+    record = yaml.safe_load(path.read_text("utf-8"))
+    record["sources"][0]["url"] = "javascript:alert(1)"
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    data = load_atlas(DataSource(data_dir))
+    assert not any(e.id == "hostile-event" for e in data.events)
+    html = build_map(Selection(), data=data).get_root().render()
+    assert not re.search(r"href=[\"']?javascript:", html, re.IGNORECASE)
+
+
+def test_the_full_self_contained_export_stays_under_2_mb(tmp_path: Path) -> None:
+    out = tmp_path / "full.html"
+    export_map(out, Selection(), self_contained=True)
+    html = out.read_text(encoding="utf-8")
+    assert out.stat().st_size < 2_000_000
+    assert not re.search(r"<script[^>]+src=[\"']https?://", html)
+    assert not re.search(r"<link[^>]+href=[\"']https?://", html)
+
+
+def test_export_command_writes_the_file_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "map.html"
+    runner = CliRunner()
+    first = runner.invoke(
+        app,
+        [
+            "export",
+            str(out),
+            "--countries",
+            "VN,LA",
+            "--from",
+            "2024",
+            "--to",
+            "2025",
+            "--lang",
+            "vi",
+        ],
+    )
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "map_files").is_dir()
+    html = out.read_text(encoding="utf-8")
+    assert "Tỉnh của Lào" in html or json.dumps("Tỉnh của Lào")[1:-1] in html
+    second = runner.invoke(app, ["export", str(out)])
+    assert second.exit_code == 1
+    assert "already exists" in second.output
+
+
+def test_export_command_rejects_bad_usage(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert (
+        runner.invoke(app, ["export", str(tmp_path / "a.html"), "--countries", "VN,TH"]).exit_code
+        == 2
+    )
+    assert (
+        runner.invoke(app, ["export", str(tmp_path / "b.html"), "--from", "2025-13"]).exit_code == 2
+    )
