@@ -36,12 +36,13 @@ Check = Callable[[DataSource], list[Problem]]
 
 def all_checks() -> list[tuple[str, Check]]:
     """Every registered check, in the order they run (imported lazily to keep startup light)."""
-    from loaders import boundaries, crossings, events
+    from loaders import boundaries, crossings, events, gazetteer
 
     return [
         ("boundaries", boundaries.check_boundaries),
         ("crossings", crossings.check_crossings),
         ("events", events.check_events),
+        ("gazetteer", gazetteer.check_gazetteer),
     ]
 
 

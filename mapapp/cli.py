@@ -382,6 +382,262 @@ SourceDateOption = Annotated[
         "2025 changes that GADM 4.1 and geoBoundaries predate).",
     ),
 ]
+FIELD_KEYS = {
+    "id": "unit_id",
+    "iso": "iso",
+    "name": "names",
+    "alt-name": "alt_names",
+    "country": "country",
+    "feature-id": "feature_id",
+}
+
+
+def _field_map(pairs: list[str]) -> Any:
+    """``--field KEY=FIELD`` options as a ``FieldMap`` (names may repeat); bad ones exit 2."""
+    from loaders.external import FieldMap
+
+    values: dict[str, Any] = {"names": (), "alt_names": ()}
+    for pair in pairs:
+        key, _, column = pair.partition("=")
+        if key.strip() not in FIELD_KEYS or not column.strip():
+            keys = ", ".join(FIELD_KEYS)
+            raise typer.BadParameter(
+                f"{pair!r}: expected KEY=FIELD, KEY one of {keys}", param_hint="--field"
+            )
+        attr = FIELD_KEYS[key.strip()]
+        if attr in ("names", "alt_names"):
+            values[attr] = (*values[attr], column.strip())
+        else:
+            values[attr] = column.strip()
+    return FieldMap(**values)
+
+
+@app.command("boundaries-download")
+def boundaries_download(
+    source_name: Annotated[
+        RemoteSourceChoice, typer.Argument(metavar="SOURCE", help="geoboundaries or gadm.")
+    ],
+    country: Annotated[
+        list[str] | None,
+        typer.Option("--country", help="VN, LA or KH (repeat or comma-separate; default: all)."),
+    ] = None,
+    accept_licence: Annotated[
+        bool, typer.Option("--accept-licence", help="Accept the source's licence (GADM needs it).")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="Where files are kept (default ~/.cache/borderatlas)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Download official admin-1 boundaries (opt-in; the only command that uses the network)."""
+    import functools
+
+    from loaders.external import DownloadError, LicenceNotAccepted, download_source
+
+    codes = [c.strip() for item in country or ["VN,LA,KH"] for c in item.split(",") if c.strip()]
+    echo = functools.partial(typer.echo, err=as_json)  # with --json, stdout holds only JSON
+    try:
+        found = download_source(
+            source_name.value, codes, cache_dir, accept_licence=accept_licence, echo=echo
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--country") from error
+    except LicenceNotAccepted as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    except DownloadError as error:
+        raise _fail_on_data_error(error) from error
+    if as_json:
+        _print_json([{**vars(d), "path": str(d.path)} for d in found])
+        return
+    files = " ".join(str(d.path) for d in found)
+    typer.echo(
+        f"next: borderatlas boundaries-import {files} --format {source_name.value} --out DIR"
+    )
+
+
+@app.command("boundaries-import")
+def boundaries_import(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", exists=True, help="Files any OGR driver can read."),
+    ],
+    fmt: Annotated[ImportFormat, typer.Option("--format", help="The files' attribute layout.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Data directory to write (use it as --data-dir).")
+    ],
+    as_of: SourceDateOption = None,
+    fields: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            help="generic format: KEY=FIELD, KEY one of id, iso, name, alt-name, country, "
+            "feature-id (repeatable).",
+        ),
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Every feature lies in VN, LA or KH.")
+    ] = None,
+    layer: Annotated[
+        str | None, typer.Option("--layer", help="Layer of a multi-layer file.")
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an existing admin1.geojson in OUT.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Map a boundary file's features onto our units and write a data directory from them.
+
+    Exit 1 when a feature matched no unit (or two features one unit); matched ones are written.
+    """
+    from loaders.external import MissingFieldError, import_files, write_data_dir
+
+    generic = _field_map(fields or []) if fmt is ImportFormat.GENERIC else None
+    if fields and generic is None:
+        raise typer.BadParameter("only for --format generic", param_hint="--field")
+    try:
+        result = import_files(
+            files,
+            fmt.value,
+            fields=generic,
+            as_of=_day(as_of),
+            country=country,
+            layer=layer,
+            source=State.source,
+        )
+    except MissingFieldError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    except BorderAtlasError as error:
+        raise _fail_on_data_error(error) from error
+    try:
+        written = write_data_dir(result, out, overwrite=overwrite)
+    except FileExistsError as error:
+        typer.echo(f"error: {error} (pass --overwrite to replace it)", err=True)
+        raise typer.Exit(1) from error
+    if as_json:
+        _print_json(result.to_dict() | {"written": str(written.path), "filled": written.filled})
+    else:
+        _print_import(result, written)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def _print_import(result: Any, written: Any) -> None:
+    rows = [
+        {"feature": m.feature.label(), "iso": m.feature.iso, "unit": m.unit_id, "method": m.method}
+        for m in result.matched
+    ]
+    _print_table(rows, ["feature", "iso", "unit", "method"])
+    for item in result.unmatched:
+        typer.echo(f"UNMATCHED {item.feature.label()}: {item.reason}")
+    for dup in result.duplicates:
+        labels = ", ".join(m.feature.label() for m in dup.features)
+        typer.echo(f"DUPLICATE {dup.unit_id}: {labels} (none used)")
+    for match in result.derived:
+        typer.echo(
+            f"not used: {match.feature.label()} is {match.unit_id}, which the loader dissolves "
+            "from its parts"
+        )
+    if written.filled:
+        typer.echo(f"{len(written.filled)} unit(s) had no feature; copied from the data in use")
+    typer.echo(
+        f"wrote {written.path}: {len(written.imported)} imported unit(s); "
+        f"{len(result.unmatched)} unmatched, {len(result.duplicates)} duplicate(s)"
+    )
+
+
+@app.command("app")
+def run_app(
+    port: Annotated[int, typer.Option("--port", help="Port to serve the app on.")] = 8501,
+    headless: Annotated[
+        bool, typer.Option("--headless", help="Do not open a browser window.")
+    ] = False,
+) -> None:
+    """Run the Streamlit app on the embedded data (or --data-dir)."""
+    import os
+    import subprocess
+    import tempfile
+
+    from mapapp.serve import launch
+
+    run_dir = Path(tempfile.gettempdir()) / f"borderatlas-app-{os.getuid()}"
+    command = launch(port, headless, run_dir)
+    env = dict(os.environ)
+    if State.source.user_dir is not None:
+        env[DATA_DIR_ENV] = str(State.source.user_dir)
+    typer.echo(f"borderatlas app on http://localhost:{port} (Ctrl+C to stop)")
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+class CountryChoice(str, Enum):
+    VN = "VN"
+    LA = "LA"
+    KH = "KH"
+
+
+def _names_from_file(path: Path) -> list[str]:
+    """One name per line of a UTF-8 file (blank lines skipped); bad input is bad usage."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise typer.BadParameter(f"{path}: {error.strerror}", param_hint="--file") from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        message = f"{path}:{line}: not UTF-8 text; save the file as UTF-8"
+        raise typer.BadParameter(message, param_hint="--file") from error
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@app.command()
+def geocode(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="NAME", help="Place names (provinces, towns) to resolve."),
+    ] = None,
+    as_of: DateOption = None,
+    country: Annotated[
+        CountryChoice | None,
+        typer.Option("--country", case_sensitive=False, help="Only units of this country."),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Also read names from F, one per line (UTF-8).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Resolve place names to the unit they meant on a date; exit 1 if any is unmatched."""
+    from loaders.geocode import geocode as resolve
+
+    queries = [*(names or []), *(_names_from_file(file) if file else [])]
+    if not queries:
+        raise typer.BadParameter("give at least one NAME or --file F", param_hint="NAME")
+    code = country.value if country else None
+    try:
+        found = {q: resolve(q, _day(as_of), code, State.source) for q in dict.fromkeys(queries)}
+    except BorderAtlasError as error:
+        raise _fail_on_data_error(error) from error
+    results = [found[q] for q in queries]
+    if as_json:
+        _print_json([result.model_dump(mode="json") for result in results])
+    else:
+        rows = [
+            result.model_dump()
+            | {
+                "current": ", ".join(result.current),
+                "place": result.place.name if result.place else None,
+                "candidates": ", ".join(c.id for c in result.candidates),
+            }
+            for result in results
+        ]
+        columns = ["query", "status", "id", "name_vi", "place", "current", "score", "note"]
+        _print_table(rows, columns)
+    if any(result.status == "unmatched" for result in results):
+        raise typer.Exit(1)
 
 
 def main() -> None:

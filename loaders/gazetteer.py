@@ -1,0 +1,522 @@
+"""The gazetteer: every spelling of every unit, the towns used as venues, and what is not a unit.
+
+Data (``geodata/gazetteer/``, hand-written YAML):
+
+- ``vn.yaml``, ``la.yaml``, ``kh.yaml``: groups of spellings, each for one or more units that never
+  coexist (a pre-2025 province and the 2025 province that kept its name); a group marked
+  ``ambiguous`` names units that do coexist (Vientiane the capital and Vientiane the province).
+  The names of ``boundaries/units.csv`` (name, name_vi, name_local, ISO code) are added here.
+- ``places.yaml``: towns and cities with coordinates and the units they lie in, newest first.
+- ``not_units.yaml``: countries, seas, regions: names the geocoder must refuse, not guess from.
+
+Names are compared by :func:`normalize_name`'s key, so "Tỉnh Thừa Thiên-Huế" and "thua thien hue"
+are one spelling. :func:`check_gazetteer` reports what is wrong with the data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Literal
+
+import shapely
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from shapely.ops import nearest_points
+from unidecode import unidecode
+
+from loaders._errors import DataError
+from loaders._io import EMBEDDED, DataSource
+from loaders.boundaries import GEOD, Country, Unit, all_units, read_units
+from loaders.validate import Problem
+
+UNIT_FILES: dict[str, str] = {
+    "VN": "gazetteer/vn.yaml",
+    "LA": "gazetteer/la.yaml",
+    "KH": "gazetteer/kh.yaml",
+}
+PLACES_FILE = "gazetteer/places.yaml"
+NOT_UNITS_FILE = "gazetteer/not_units.yaml"
+
+Hint = Literal["province", "capital", "city"]
+
+# --- Normalisation ----------------------------------------------------------------------------
+
+# Words that say what kind of place follows (or precedes) a name but are not part of it.
+# Keys are already normalised (ASCII, lower case); the longest match is tried first.
+PREFIXES: dict[tuple[str, ...], Hint] = {
+    ("tinh",): "province",
+    ("province", "of"): "province",
+    ("khoueng",): "province",
+    ("khouang",): "province",
+    ("khwaeng",): "province",
+    ("kwaeng",): "province",
+    ("khet",): "province",
+    ("khaet",): "province",
+    ("khett",): "province",
+    ("thanh", "pho"): "city",
+    ("tp",): "city",
+    ("t", "p"): "city",
+    ("thi", "xa"): "city",
+    ("thi", "tran"): "city",
+    ("city", "of"): "city",
+    ("krong",): "city",
+    ("thu", "do"): "capital",
+    ("nakhon", "luang"): "capital",
+    ("nakhone", "luang"): "capital",
+}
+SUFFIXES: dict[tuple[str, ...], Hint] = {
+    ("province",): "province",
+    ("city",): "city",
+    ("town",): "city",
+    ("municipality",): "city",
+    ("capital",): "capital",
+    ("capital", "city"): "capital",
+    ("prefecture",): "capital",
+}
+# A trailing ", Laos" (or Lào, Việt Nam ...) names the country, not the place.
+COUNTRY_WORDS = frozenset(
+    {"lao", "laos", "lao pdr", "viet nam", "vietnam", "campuchia", "cambodia", "cpc"}
+)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+@dataclass(frozen=True)
+class NormalizedName:
+    """A name reduced to what identifies it: ``key`` (ASCII words) and the kind ``hint``."""
+
+    key: str
+    hint: Hint | None = None
+
+    @property
+    def compact(self) -> str:
+        """The key without spaces: "Bô-ly-khăm-xay" and "Bolykhamxay" are the same name."""
+        return self.key.replace(" ", "")
+
+
+def _affix_index(table: dict[tuple[str, ...], Hint], at: int) -> dict[str, list]:
+    """Affixes by their first (prefixes) or last (suffixes) word, longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], Hint]]] = {}
+    for affix, hint in sorted(table.items(), key=lambda item: -len(item[0])):
+        index.setdefault(affix[at], []).append((affix, hint))
+    return index
+
+
+_PREFIX_INDEX = _affix_index(PREFIXES, 0)
+_SUFFIX_INDEX = _affix_index(SUFFIXES, -1)
+# Latin letters with diacritics, the fast way: NFD, then drop the combining marks (U+0300-036F)
+# and map the letters NFD does not decompose. Anything else is left to unidecode.
+_DROP_MARKS = {mark: None for mark in range(0x300, 0x370)} | {
+    ord("đ"): "d",
+    ord("Đ"): "D",
+    ord("ð"): "d",
+    ord("Ð"): "D",
+}
+
+
+def _ascii_words(text: str) -> list[str]:
+    """ASCII lower-case words: "Đắk-Lắk" -> ["dak", "lak"]."""
+    if not text.isascii():
+        stripped = unicodedata.normalize("NFD", text).translate(_DROP_MARKS)
+        # unidecode decides whenever the fast path leaves anything but ASCII (œ, Lao script ...)
+        text = stripped if stripped.isascii() else unidecode(unicodedata.normalize("NFC", text))
+    return [word for word in _NOT_ALNUM.split(text.lower()) if word]
+
+
+def _find_affix(words: list[str], at_start: bool) -> tuple[int, Hint] | None:
+    """The longest prefix (or suffix) that ``words`` starts (ends) with: its length and hint."""
+    index = _PREFIX_INDEX if at_start else _SUFFIX_INDEX
+    for affix, hint in index.get(words[0] if at_start else words[-1], ()):
+        size = len(affix)
+        if tuple(words[:size] if at_start else words[-size:]) == affix:
+            return size, hint
+    return None
+
+
+def _strip_affixes(words: list[str]) -> tuple[list[str], Hint | None]:
+    """Remove leading prefixes and trailing suffixes; a name made only of them becomes empty.
+
+    Prefixes first, then suffixes: removing words at the end never makes a new prefix appear.
+    """
+    hint: Hint | None = None
+    while words and words[0] in _PREFIX_INDEX and (found := _find_affix(words, at_start=True)):
+        words, hint = words[found[0] :], hint or found[1]
+    while words and words[-1] in _SUFFIX_INDEX and (found := _find_affix(words, at_start=False)):
+        words, hint = words[: -found[0]], hint or found[1]
+    return words, hint
+
+
+def _key_words(text: str) -> tuple[list[str], Hint | None]:
+    if "(" in text or "[" in text:
+        text = _PARENTHESES.sub(" ", text)
+    if "," in text:
+        head, _, tail = text.rpartition(",")
+        if " ".join(_ascii_words(tail)) in COUNTRY_WORDS:
+            text = head
+    words = _ascii_words(text)
+    if words and (words[0] in _PREFIX_INDEX or words[-1] in _SUFFIX_INDEX):
+        return _strip_affixes(words)
+    return words, None
+
+
+@lru_cache(maxsize=65536)
+def normalize_name(text: str) -> NormalizedName:
+    """Reduce a place name to its comparison key and a kind hint.
+
+    Unicode NFC, transliteration to ASCII (unidecode: "Đắk Lắk" -> "dak lak"), lower case;
+    bracketed asides and a trailing ", <country>" dropped; punctuation and hyphens become spaces;
+    prefixes (tỉnh, thành phố, TP., Thủ đô, khoueng, khet, krong ...) and suffixes (Province,
+    City, Capital ...) removed, remembering the kind they announce as ``hint`` ("thành phố" alone
+    leaves an empty key: it names no place). Idempotent.
+    """
+    words, hint = _key_words(text)
+    return NormalizedName(" ".join(words), hint)
+
+
+def normalize_keys(texts: Iterable[str]) -> list[tuple[str, Hint | None]]:
+    """``(compact key, hint)`` of each text, as :func:`normalize_name` gives, without its cache
+    (for batches of distinct names, where a cache costs more than it saves)."""
+    return [("".join(words), hint) for words, hint in map(_key_words, texts)]
+
+
+# --- Data models ------------------------------------------------------------------------------
+
+
+class NameGroup(BaseModel):
+    """Spellings shared by ``units`` (which never coexist, unless ``ambiguous``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    units: list[str] = Field(min_length=1)
+    names: list[str] = Field(min_length=1)
+    ambiguous: bool = False
+    note: str | None = None
+
+
+class UnitNamesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country: Country
+    groups: list[NameGroup]
+
+
+class Place(BaseModel):
+    """A town or city: where it is and which unit it lay in on each date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: str
+    name_vi: str | None = None
+    country: Country
+    kind: Literal["capital", "city", "town"]
+    units: list[str] = Field(min_length=1)  # newest first
+    geonames_id: int | None = None
+    names: list[str] = Field(min_length=1)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    note: str | None = None
+
+
+class PlacesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: dict[str, str]
+    places: list[Place]
+
+
+class NotUnit(BaseModel):
+    """A name that is not a unit (a country, a sea, a region ...)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    kind: Literal[
+        "country", "foreign province", "sea", "river", "region", "island group", "organisation"
+    ]
+    names: list[str] = Field(min_length=1)
+
+
+class NotUnitsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    not_units: list[NotUnit]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One spelling of one unit (or of a place, with the unit(s) it lies in)."""
+
+    key: str  # NormalizedName.compact
+    name: str  # as written in the data
+    units: tuple[str, ...]  # one unit, or a place's units newest first
+    file: str  # where it is written
+    place: str | None = None  # place id, when the spelling names a town
+    code: bool = False  # an ISO 3166-2 code: looked up exactly, never fuzzily
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Everything the geocoder looks names up in, indexed by compact key."""
+
+    units: Mapping[str, Unit]
+    entries: Mapping[str, tuple[Entry, ...]]
+    places: Mapping[str, Place]
+    not_units: Mapping[str, NotUnit]
+
+    def unit_on(self, entry: Entry, day: date) -> str | None:
+        """The entry's unit that existed on ``day`` (None if none of them did)."""
+        for unit_id in entry.units:
+            unit = self.units.get(unit_id)
+            if unit is not None and unit.valid_on(day):
+                return unit_id
+        return None
+
+
+# --- Loading ----------------------------------------------------------------------------------
+
+
+def _read_yaml(source: DataSource, relative: str, model: type[BaseModel]) -> BaseModel:
+    label = source.label(relative)
+    try:
+        raw = yaml.safe_load(source.read_text(relative))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise DataError(label, f"not valid YAML: {error}", line=line) from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise DataError(label, first["msg"], field=field, value=first.get("input")) from None
+
+
+def read_name_groups(source: DataSource = EMBEDDED) -> dict[str, UnitNamesFile]:
+    """The three countries' name files, by country code."""
+    return {cc: _read_yaml(source, rel, UnitNamesFile) for cc, rel in UNIT_FILES.items()}  # type: ignore[misc]
+
+
+def read_places(source: DataSource = EMBEDDED) -> PlacesFile:
+    """``places.yaml``, typed."""
+    return _read_yaml(source, PLACES_FILE, PlacesFile)  # type: ignore[return-value]
+
+
+def read_not_units(source: DataSource = EMBEDDED) -> NotUnitsFile:
+    """``not_units.yaml``, typed."""
+    return _read_yaml(source, NOT_UNITS_FILE, NotUnitsFile)  # type: ignore[return-value]
+
+
+def iter_entries(source: DataSource = EMBEDDED) -> Iterator[Entry]:
+    """Every spelling of every unit and place, unit-table names first."""
+    units_file = "boundaries/units.csv"
+    for unit in read_units(source):
+        for name in (unit.name, unit.name_vi, unit.name_local):
+            if name:
+                yield _entry(name, (unit.id,), units_file)
+        if unit.iso_3166_2:
+            yield _entry(unit.iso_3166_2, (unit.id,), units_file, code=True)
+    for country, names_file in read_name_groups(source).items():
+        for group in names_file.groups:
+            for unit_id in group.units:
+                for name in group.names:
+                    yield _entry(name, (unit_id,), UNIT_FILES[country])
+    for place in read_places(source).places:
+        for name in (place.name, place.name_vi, *place.names):
+            if name:
+                yield _entry(name, tuple(place.units), PLACES_FILE, place=place.id)
+
+
+def _entry(name: str, units: tuple[str, ...], file: str, **flags: object) -> Entry:
+    return Entry(normalize_name(name).compact, name, units, file, **flags)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=8)
+def load_gazetteer(source: DataSource = EMBEDDED) -> Gazetteer:
+    """The gazetteer of ``source``, indexed; ``DataError`` naming the file if one is malformed."""
+    index: dict[str, dict[tuple[tuple[str, ...], str | None], Entry]] = {}
+    for entry in iter_entries(source):
+        if entry.key:
+            # one entry per (units, place) and key: spellings that normalise alike are one
+            index.setdefault(entry.key, {}).setdefault((entry.units, entry.place), entry)
+    not_units = {
+        normalize_name(name).compact: item
+        for item in read_not_units(source).not_units
+        for name in (item.name, *item.names)
+    }
+    return Gazetteer(
+        units={unit.id: unit for unit in read_units(source)},
+        entries={key: tuple(found.values()) for key, found in index.items()},
+        places={place.id: place for place in read_places(source).places},
+        not_units=not_units,
+    )
+
+
+# --- Checks (run by `borderatlas validate`) -------------------------------------------------
+
+PLACE_TOLERANCE_KM = 5.0  # a town this far outside its unit is misplaced (or the unit is wrong)
+
+
+def check_gazetteer(source: DataSource) -> list[Problem]:
+    """Every problem with the gazetteer, each naming its file and record.
+
+    Duplicate keys (YAML mapping keys, place ids, a spelling repeated in one group), unknown unit
+    ids, one spelling naming two units that coexist without being marked ``ambiguous``, and
+    places more than ``PLACE_TOLERANCE_KM`` outside the polygon of their unit.
+    """
+    problems = _check_yaml_keys(source)
+    try:
+        gaz = load_gazetteer(source)
+    except DataError as error:
+        return [*problems, Problem("gazetteer.load", error.path, error.detail, field=error.field)]
+    problems += _check_duplicates(source)
+    problems += _check_unit_ids(source, gaz)
+    if not any(p.check == "gazetteer.units" for p in problems):
+        problems += _check_collisions(source, gaz)
+        problems += _check_place_locations(source, gaz)
+    return problems
+
+
+def _check_yaml_keys(source: DataSource) -> list[Problem]:
+    """Mapping keys given twice (``yaml.safe_load`` would silently keep the last one)."""
+    problems = []
+    for relative in (*UNIT_FILES.values(), PLACES_FILE, NOT_UNITS_FILE):
+        try:
+            root = yaml.compose(source.read_text(relative), Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            continue  # reported by the loader with its line
+        stack = [root] if root is not None else []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                seen: set[str] = set()
+                for key, value in node.value:
+                    if key.value in seen:
+                        line = key.start_mark.line + 1
+                        message = f"key '{key.value}' given twice (line {line})"
+                        problems.append(
+                            Problem("gazetteer.duplicates", source.label(relative), message)
+                        )
+                    seen.add(key.value)
+                    stack.append(value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+    return problems
+
+
+def _check_duplicates(source: DataSource) -> list[Problem]:
+    problems = []
+    places_label = source.label(PLACES_FILE)
+    seen_ids: set[str] = set()
+    for place in read_places(source).places:
+        if place.id in seen_ids:
+            problems.append(
+                Problem("gazetteer.duplicates", places_label, "duplicate place id", "id", place.id)
+            )
+        seen_ids.add(place.id)
+        problems += _repeated(place.names, places_label, place.id)
+    for country, names_file in read_name_groups(source).items():
+        label = source.label(UNIT_FILES[country])
+        for group in names_file.groups:
+            problems += _repeated(group.names, label, ", ".join(group.units))
+    return problems
+
+
+def _repeated(names: list[str], label: str, record: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for name in names:
+        if name in seen:
+            problems.append(
+                Problem("gazetteer.duplicates", label, f"'{name}' listed twice", "names", record)
+            )
+        seen.add(name)
+    return problems
+
+
+def _check_unit_ids(source: DataSource, gaz: Gazetteer) -> list[Problem]:
+    """Every unit id of the name groups and places must exist, in the right country."""
+    said: list[tuple[str, str, str, str]] = [  # (file, country, unit id, record)
+        (UNIT_FILES[country], country, unit_id, unit_id)
+        for country, names_file in read_name_groups(source).items()
+        for group in names_file.groups
+        for unit_id in group.units
+    ]
+    said += [
+        (PLACES_FILE, place.country, unit_id, place.id)
+        for place in gaz.places.values()
+        for unit_id in place.units
+    ]
+    problems = []
+    for relative, country, unit_id, record in said:
+        problem = _unit_problem(gaz, unit_id, country)
+        if problem:
+            label = source.label(relative)
+            problems.append(Problem("gazetteer.units", label, problem, "units", record))
+    return problems
+
+
+def _unit_problem(gaz: Gazetteer, unit_id: str, country: str) -> str | None:
+    if unit_id not in gaz.units:
+        return f"unknown unit id {unit_id!r}"
+    if gaz.units[unit_id].country != country:
+        return f"unit {unit_id!r} is not in {country}"
+    return None
+
+
+def _overlap(a: Unit, b: Unit) -> bool:
+    """Whether two units existed on a common day."""
+    a_end, b_end = a.valid_to or date.max, b.valid_to or date.max
+    return (a.valid_from or date.min) <= b_end and (b.valid_from or date.min) <= a_end
+
+
+def _check_collisions(source: DataSource, gaz: Gazetteer) -> list[Problem]:
+    """A spelling naming two coexisting units must come from a group marked ``ambiguous``."""
+    allowed = {
+        (normalize_name(name).compact, unit_id)
+        for names_file in read_name_groups(source).values()
+        for group in names_file.groups
+        if group.ambiguous
+        for name in group.names
+        for unit_id in group.units
+    }
+    problems = []
+    for key, entries in gaz.entries.items():
+        units = sorted({unit_id for entry in entries for unit_id in entry.units})
+        for i, first in enumerate(units):
+            for second in units[i + 1 :]:
+                coexist = _overlap(gaz.units[first], gaz.units[second])
+                if coexist and not {(key, first), (key, second)} <= allowed:
+                    names = sorted({e.name for e in entries})
+                    message = f"'{names[0]}' names both {first} and {second}, which coexist"
+                    label = source.label(entries[0].file)
+                    problems.append(Problem("gazetteer.collisions", label, message, "names", key))
+        if key in gaz.not_units:
+            label = source.label(NOT_UNITS_FILE)
+            message = f"'{gaz.not_units[key].name}' is listed as not a unit but names {units[0]}"
+            problems.append(Problem("gazetteer.collisions", label, message, "names", key))
+    return problems
+
+
+def _check_place_locations(source: DataSource, gaz: Gazetteer) -> list[Problem]:
+    """Each place must lie within ``PLACE_TOLERANCE_KM`` of every unit it is said to be in."""
+    geometries = all_units(source).geometry
+    problems = []
+    for place in gaz.places.values():
+        point = shapely.Point(place.lon, place.lat)
+        for unit_id in place.units:
+            polygon = geometries[unit_id]
+            if polygon.covers(point):
+                continue
+            nearest = nearest_points(polygon, point)[0]
+            km = GEOD.inv(place.lon, place.lat, nearest.x, nearest.y)[2] / 1000.0
+            if km > PLACE_TOLERANCE_KM:
+                message = f"{km:.1f} km outside {unit_id}"
+                label = source.label(PLACES_FILE)
+                problems.append(Problem("gazetteer.places", label, message, "lat/lon", place.id))
+    return problems
