@@ -1,0 +1,776 @@
+"""Optional higher-precision boundary sources: import geoBoundaries, GADM or any OGR file.
+
+Nothing here runs unless a user asks for it, and nothing runs at test time against the network.
+
+- ``import_files(paths, "geoboundaries" | "gadm" | "generic", ...)`` reads any file pyogrio can
+  open and maps each feature onto our unit ids: by unit id (generic mode), by ISO 3166-2 code,
+  else by exact normalised name among the units valid on the source's date (``as_of``). The
+  :class:`ImportResult` lists matched, unmatched and duplicate features: nothing is dropped
+  silently.
+- ``write_data_dir(result, out_dir)`` writes ``<out_dir>/boundaries/admin1.geojson`` in the
+  embedded file's format, for use as ``--data-dir``.
+- ``download_source("geoboundaries" | "gadm", ...)`` is the explicit, opt-in download (HTTPS,
+  cache, SHA-256; see its docstring for how digests are pinned).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import pyogrio
+import shapely
+from unidecode import unidecode
+
+from loaders import __version__
+from loaders._errors import BorderAtlasError, DataError
+from loaders._io import EMBEDDED, DataSource, write_atomic
+from loaders.boundaries import CRS, GEOMETRY_FILE, Unit, all_units, read_units
+
+Format = Literal["geoboundaries", "gadm", "generic"]
+Method = Literal["id", "iso", "name", "geocoder"]
+
+# GADM 4.1 and the pinned geoBoundaries release both predate Vietnam's 2025 changes, so their
+# features are the 63 provinces of 2024; the last day before Huế became a city is the default.
+DEFAULT_AS_OF = date(2024, 12, 31)
+COORD_DECIMALS = 6  # ~0.1 m: keeps the sources' detail, and the file a reviewable text file
+COUNTRY_CODES = {"VNM": "VN", "LAO": "LA", "KHM": "KH"}
+COUNTRY_NAMES = {"vietnam": "VN", "laos": "LA", "laopdr": "LA", "cambodia": "KH"}
+MISSING_TEXT = {"", "na", "n/a", "none", "null", "nan"}
+# Generic words around a unit's proper name ("Thành phố Hồ Chí Minh", "Vientiane Province").
+NAME_PREFIXES = ("thanh pho", "tp", "tinh", "khaet", "khett", "khoueng", "kwaeng")
+NAME_SUFFIXES = ("city", "province", "municipality")
+
+
+class MissingFieldError(DataError):
+    """The file lacks a field the chosen format (or field mapping) needs: a usage mistake."""
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Which attribute of the input file holds what (``None``: the file has no such field).
+
+    ``names`` are tried in order; ``alt_names`` may hold several names separated by ``|`` (as in
+    GADM's VARNAME_1). ``country_code`` (VN, LA or KH) applies to every feature of the file.
+    """
+
+    unit_id: str | None = None
+    iso: str | None = None
+    names: tuple[str, ...] = ()
+    alt_names: tuple[str, ...] = ()
+    country: str | None = None
+    country_code: str | None = None
+    feature_id: str | None = None
+
+    def required(self) -> list[str]:
+        """Every field the file must have."""
+        optional = (self.unit_id, self.iso, self.country, self.feature_id)
+        return [f for f in (*optional, *self.names, *self.alt_names) if f]
+
+
+GEOBOUNDARIES_FIELDS = FieldMap(
+    iso="shapeISO", names=("shapeName",), country="shapeGroup", feature_id="shapeID"
+)
+GADM_FIELDS = FieldMap(
+    iso="ISO_1",
+    names=("NAME_1",),
+    alt_names=("VARNAME_1", "NL_NAME_1"),
+    country="GID_0",
+    feature_id="GID_1",
+)
+GADM_LAYER = "ADM_ADM_1"  # the level-1 layer of GADM 4.1 GeoPackages
+
+
+@dataclass(frozen=True)
+class SourceFeature:
+    """One input feature, as a user can find it again in their file."""
+
+    file: str
+    record: int  # 1-based position in the layer
+    feature_id: str | None
+    name: str | None
+    iso: str | None
+    country: str | None
+
+    def label(self) -> str:
+        shown = self.name or self.feature_id or self.iso or "unnamed"
+        return f"{Path(self.file).name}#{self.record} {shown!r}"
+
+
+@dataclass(frozen=True)
+class Match:
+    feature: SourceFeature
+    unit_id: str
+    method: Method
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    feature: SourceFeature
+    reason: str
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Several features mapped to one unit: none of them is used."""
+
+    unit_id: str
+    features: tuple[Match, ...]
+
+
+@dataclass
+class ImportResult:
+    """What an import found, feature by feature, and the usable geometry.
+
+    ``frame`` holds one row per unit drawn from a source (``id``, geometry in EPSG:4326), like
+    the embedded ``admin1.geojson``. ``derived`` are features that matched a unit the loader
+    dissolves from its parts (merged units): their geometry is not used. ``missing`` are units
+    that need a drawn geometry and got none from the files.
+    """
+
+    as_of: date
+    files: list[str]
+    source: DataSource  # whose units.csv the features were matched against
+    matched: list[Match]
+    unmatched: list[Unmatched]
+    duplicates: list[Duplicate]
+    derived: list[Match]
+    missing: list[str]
+    frame: gpd.GeoDataFrame = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when every feature found exactly one unit."""
+        return not self.unmatched and not self.duplicates
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (no geometry)."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "files": self.files,
+            "matched": [asdict(m) for m in self.matched],
+            "unmatched": [asdict(u) for u in self.unmatched],
+            "duplicates": [asdict(d) for d in self.duplicates],
+            "derived": [asdict(m) for m in self.derived],
+            "missing": self.missing,
+        }
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def fields_for(fmt: Format, generic: FieldMap | None = None) -> FieldMap:
+    """The field mapping of a named format, or the user's own for ``generic``."""
+    if fmt == "geoboundaries":
+        return GEOBOUNDARIES_FIELDS
+    if fmt == "gadm":
+        return GADM_FIELDS
+    if fmt == "generic":
+        if generic is None or not (generic.unit_id or generic.iso or generic.names):
+            raise ValueError("generic format needs a field mapping with an id, iso or name field")
+        return generic
+    raise ValueError(f"unknown format {fmt!r}: expected geoboundaries, gadm or generic")
+
+
+def read_layer(path: str | Path, fmt: Format, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read one layer of an OGR-readable file, reprojected to EPSG:4326.
+
+    GADM GeoPackages hold every level: their level-1 layer is chosen unless ``layer`` is given.
+    A file without a CRS is taken as longitude/latitude only if its coordinates fit.
+    """
+    path = Path(path)
+    try:
+        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+        if layer is None and len(layers) > 1:
+            if fmt != "gadm" or GADM_LAYER not in layers:
+                raise DataError(path, "several layers: choose one", value=", ".join(layers))
+            layer = GADM_LAYER
+        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except pyogrio.errors.DataSourceError as error:
+        raise DataError(path, f"not readable as a vector file: {error}") from None
+    if frame.crs is None:
+        minx, miny, maxx, maxy = frame.total_bounds if len(frame) else (0, 0, 0, 0)
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise DataError(path, "no coordinate reference system and not longitude/latitude")
+        return frame.set_crs(CRS)
+    return frame.to_crs(CRS)
+
+
+def import_files(
+    paths: Sequence[str | Path],
+    fmt: Format,
+    *,
+    fields: FieldMap | None = None,
+    as_of: date | None = None,
+    country: str | None = None,
+    layer: str | None = None,
+    source: DataSource = EMBEDDED,
+    use_geocoder: bool = True,
+) -> ImportResult:
+    """Map every feature of ``paths`` onto our unit ids, as of ``as_of`` (default 2024-12-31).
+
+    ``fields`` is the mapping for ``generic``; the named formats bring their own. ``country``
+    (VN, LA or KH) says every feature lies in that country. Returns the full report and the
+    geometry of the units that matched exactly one feature.
+    """
+    mapping = fields_for(fmt, fields)
+    if country:
+        mapping = replace(mapping, country_code=_iso3(country)[0])
+    day = as_of or DEFAULT_AS_OF
+    index = UnitIndex(read_units(source), day)
+    matches: list[Match] = []
+    unmatched: list[Unmatched] = []
+    geometries: dict[SourceFeature, shapely.Geometry] = {}
+    for path in paths:
+        frame = read_layer(path, fmt, layer)
+        fitted = _fit(mapping, list(frame.columns), fmt, path)
+        records = frame.drop(columns=frame.geometry.name).to_dict("records")
+        pairs = zip(records, frame.geometry, strict=True)
+        for number, (attrs, geometry) in enumerate(pairs, start=1):
+            names = _names(attrs, fitted)
+            feature = describe(str(path), number, attrs, fitted, names)
+            unit_id = _text(attrs.get(fitted.unit_id)) if fitted.unit_id else None
+            outcome = index.match(feature, names, unit_id, use_geocoder=use_geocoder)
+            polygon = _polygonal(geometry)
+            if isinstance(outcome, Match) and polygon is None:
+                outcome = Unmatched(feature, "no polygon geometry")
+            if isinstance(outcome, Match):
+                matches.append(outcome)
+                geometries[feature] = polygon
+            else:
+                unmatched.append(outcome)
+    result = _assemble(matches, unmatched, geometries, index)
+    return ImportResult(as_of=day, files=[str(p) for p in paths], source=source, **result)
+
+
+def _fit(mapping: FieldMap, columns: list[str], fmt: Format, path: str | Path) -> FieldMap:
+    """The mapping for this file: a field the user named must exist; of a named format's fields
+    only the name is essential (older GADM releases, for one, have no ISO_1)."""
+    if fmt != "generic":
+        keep = {f: getattr(mapping, f) in columns for f in ("iso", "country", "feature_id")}
+        mapping = replace(
+            mapping,
+            alt_names=tuple(f for f in mapping.alt_names if f in columns),
+            **{f: getattr(mapping, f) if kept else None for f, kept in keep.items()},
+        )
+    absent = [f for f in mapping.required() if f not in columns]
+    if absent:
+        raise MissingFieldError(path, f"no field {absent[0]!r} for format {fmt}")
+    return mapping
+
+
+def _assemble(
+    matches: list[Match],
+    unmatched: list[Unmatched],
+    geometries: dict[SourceFeature, shapely.Geometry],
+    index: UnitIndex,
+) -> dict[str, Any]:
+    """Sort matches into unique, duplicate and derived ones; list the units left without one."""
+    by_unit: dict[str, list[Match]] = {}
+    for match in matches:
+        by_unit.setdefault(match.unit_id, []).append(match)
+    unique = [group[0] for group in by_unit.values() if len(group) == 1]
+    duplicates = [Duplicate(uid, tuple(group)) for uid, group in by_unit.items() if len(group) > 1]
+    drawn = [m for m in unique if index.units[m.unit_id].geometry_from == "source"]
+    covered = {m.unit_id for m in drawn}
+    frame = gpd.GeoDataFrame(
+        {"id": [m.unit_id for m in drawn]},
+        geometry=[geometries[m.feature] for m in drawn],
+        crs=CRS,
+    )
+    return {
+        "matched": unique,
+        "unmatched": unmatched,
+        "duplicates": duplicates,
+        "derived": [m for m in unique if m.unit_id not in covered],
+        "missing": [
+            u.id
+            for u in index.units.values()
+            if u.geometry_from == "source" and u.id not in covered
+        ],
+        "frame": frame,
+    }
+
+
+def describe(
+    path: str, record: int, attrs: dict[str, Any], mapping: FieldMap, names: list[str]
+) -> SourceFeature:
+    """The identifying attributes of one feature, cleaned of GIS placeholders like "NA"."""
+    iso = _text(attrs.get(mapping.iso)) if mapping.iso else None
+    country = mapping.country_code
+    if country is None and mapping.country:
+        country = country_code(_text(attrs.get(mapping.country)))
+    if country is None and iso and "-" in iso:
+        country = iso.split("-", 1)[0].upper()
+    return SourceFeature(
+        file=path,
+        record=record,
+        feature_id=_text(attrs.get(mapping.feature_id)) if mapping.feature_id else None,
+        name=names[0] if names else None,
+        iso=iso,
+        country=country,
+    )
+
+
+def country_code(value: str | None) -> str | None:
+    """VN/LA/KH from an ISO 3166-1 alpha-2 or alpha-3 code or an English name; else the value."""
+    if value is None:
+        return None
+    text = value.strip().upper()
+    if text in COUNTRY_CODES.values():
+        return text
+    return COUNTRY_CODES.get(text) or COUNTRY_NAMES.get(name_key(value)) or text
+
+
+def _names(attrs: dict[str, Any], mapping: FieldMap) -> list[str]:
+    names = [_text(attrs.get(f)) for f in mapping.names]
+    for alt in mapping.alt_names:
+        names.extend((_text(attrs.get(alt)) or "").split("|"))
+    return [n.strip() for n in names if n and n.strip()]
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return None if text.lower() in MISSING_TEXT else text
+
+
+def _polygonal(geometry: shapely.Geometry | None) -> shapely.Geometry | None:
+    """The polygons of ``geometry`` (repaired if invalid), or None when it has none."""
+    if geometry is None or geometry.is_empty:
+        return None
+    parts = shapely.get_parts(shapely.make_valid(geometry))
+    polygons = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polygons) if polygons else None
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+def name_key(text: str) -> str:
+    """A name reduced for exact comparison: ASCII, lower case, no spaces or punctuation.
+
+    "Thừa Thiên Huế", "ThừaThiênHuế" and "Thua Thien - Hue" all become ``thuathienhue``.
+    """
+    return "".join(re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).split())
+
+
+def bare_key(text: str) -> str:
+    """``name_key`` without a generic word around the proper name ("Tỉnh ...", "... City")."""
+    words = " ".join(re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).split())
+    for prefix in NAME_PREFIXES:
+        if words.startswith(prefix + " "):
+            words = words[len(prefix) + 1 :]
+    for suffix in NAME_SUFFIXES:
+        if words.endswith(" " + suffix):
+            words = words[: -len(suffix) - 1]
+    return words.replace(" ", "")
+
+
+def iso_key(code: str) -> tuple[str, str] | None:
+    """An ISO 3166-2 code as (country, subdivision), ``VN-01`` equal to ``VN-1``."""
+    country, _, part = code.strip().upper().partition("-")
+    if not country or not part:
+        return None
+    return country, str(int(part)) if part.isdigit() else part
+
+
+class UnitIndex:
+    """Our units, indexed by id, ISO code and name keys, for matching on one date."""
+
+    def __init__(self, units: Iterable[Unit], day: date) -> None:
+        self.day = day
+        self.units = {unit.id: unit for unit in units}
+        self.by_iso: dict[tuple[str, str], list[Unit]] = {}
+        self.by_name: dict[str, set[str]] = {}
+        for unit in self.units.values():
+            key = iso_key(unit.iso_3166_2) if unit.iso_3166_2 else None
+            if key:
+                self.by_iso.setdefault(key, []).append(unit)
+            if not unit.valid_on(day):
+                continue
+            for name in (unit.name, unit.name_vi, unit.name_local):
+                for keyed in (name_key(name or ""), bare_key(name or "")):
+                    if keyed:
+                        self.by_name.setdefault(keyed, set()).add(unit.id)
+
+    def match(
+        self,
+        feature: SourceFeature,
+        names: list[str],
+        unit_id: str | None = None,
+        *,
+        use_geocoder: bool = True,
+    ) -> Match | Unmatched:
+        """The unit this feature stands for (by our id, ISO code, then name), or why none."""
+        if feature.country and feature.country not in COUNTRY_CODES.values():
+            return Unmatched(feature, f"country {feature.country} is not VN, LA or KH")
+        if unit_id:
+            return self._by_id(feature, unit_id)
+        code = iso_key(feature.iso) if feature.iso else None
+        if code in self.by_iso:
+            return self._by_iso(feature, self.by_iso[code])
+        return self._by_name(feature, names, use_geocoder)
+
+    def _by_id(self, feature: SourceFeature, unit_id: str) -> Match | Unmatched:
+        unit = self.units.get(unit_id)
+        if unit is None:
+            return Unmatched(feature, f"unknown unit id {unit_id!r}")
+        if not unit.valid_on(self.day):
+            return Unmatched(feature, f"unit {unit_id} {_validity(unit)}, not on {self.day}")
+        return Match(feature, unit_id, "id")
+
+    def _by_iso(self, feature: SourceFeature, candidates: list[Unit]) -> Match | Unmatched:
+        valid = [u for u in candidates if u.valid_on(self.day)]
+        if len(valid) == 1:
+            return Match(feature, valid[0].id, "iso")
+        # The code names a territory of another date: a name match would pick the wrong one.
+        known = "; ".join(f"{u.id} {_validity(u)}" for u in candidates)
+        return Unmatched(feature, f"ISO code {feature.iso} is {known}: none valid on {self.day}")
+
+    def _by_name(
+        self, feature: SourceFeature, names: list[str], use_geocoder: bool
+    ) -> Match | Unmatched:
+        ambiguous: set[str] = set()
+        for name in names:
+            for key in dict.fromkeys((name_key(name), bare_key(name))):
+                found = {u for u in self.by_name.get(key, ()) if self._in_country(u, feature)}
+                if len(found) == 1:
+                    return Match(feature, found.pop(), "name")
+                ambiguous |= found
+        if ambiguous:
+            return Unmatched(feature, f"name fits several units: {', '.join(sorted(ambiguous))}")
+        if use_geocoder and names:
+            found_id = self._geocode(feature, names)
+            if found_id:
+                return Match(feature, found_id, "geocoder")
+        tried = " / ".join(dict.fromkeys(names)) or "(no name)"
+        where = f" in {feature.country}" if feature.country else ""
+        return Unmatched(feature, f"no unit named {tried}{where} on {self.day}")
+
+    def _in_country(self, unit_id: str, feature: SourceFeature) -> bool:
+        return feature.country is None or self.units[unit_id].country == feature.country
+
+    def _geocode(self, feature: SourceFeature, names: list[str]) -> str | None:
+        """Ask ``loaders.geocode`` (when present) and accept only an unambiguous match of a unit
+        valid on our date; only its public answer (``status``, ``id``, ``place``) is used."""
+        try:
+            from loaders.geocode import geocode  # type: ignore[import-not-found]
+        except ImportError:
+            return None
+        for name in names:
+            try:
+                found = geocode(name, as_of=self.day, country=feature.country)
+            except (BorderAtlasError, LookupError, ValueError):
+                continue
+            status, unit_id = _attr(found, "status"), _attr(found, "id")
+            status = getattr(status, "value", status)
+            unit = self.units.get(str(unit_id))
+            # A name of a town inside a unit ("place") is no name for the unit's outline.
+            usable = unit is not None and unit.valid_on(self.day) and _attr(found, "place") is None
+            if status == "matched" and usable and self._in_country(unit.id, feature):
+                return unit.id
+        return None
+
+
+def _attr(found: object, name: str) -> object:
+    return found.get(name) if isinstance(found, dict) else getattr(found, name, None)
+
+
+def _validity(unit: Unit) -> str:
+    start = unit.valid_from.isoformat() if unit.valid_from else "…"
+    end = unit.valid_to.isoformat() if unit.valid_to else "…"
+    return f"({start} to {end})"
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    imported: list[str]  # unit ids drawn from the imported files
+    filled: list[str]  # unit ids whose geometry was copied from the import's data source
+
+
+def write_data_dir(
+    result: ImportResult, out_dir: str | Path, *, overwrite: bool = False, fill: bool = True
+) -> Written:
+    """Write ``<out_dir>/boundaries/admin1.geojson`` in the embedded file's format.
+
+    Every unit drawn from a source needs a geometry (merged units are dissolved by the loader).
+    Units the import did not cover (``result.missing``) are copied from the data the features
+    were matched against (the embedded data by default) and listed in ``filled``; with
+    ``fill=False`` a gap raises ``DataError``. An existing file is replaced only with
+    ``overwrite=True`` (``FileExistsError`` otherwise).
+    """
+    path = Path(out_dir) / GEOMETRY_FILE
+    if result.missing and not fill:
+        raise DataError(path, "no geometry for units", value=", ".join(result.missing))
+    imported = dict(zip(result.frame["id"], result.frame.geometry, strict=True))
+    filler = all_units(result.source) if result.missing else None
+    features = []
+    for unit in read_units(result.source):
+        if unit.id in imported:
+            geometry = shapely.set_precision(imported[unit.id], 10**-COORD_DECIMALS)
+        elif filler is not None and unit.id in result.missing:
+            geometry = filler.loc[unit.id, "geometry"]
+        else:
+            continue
+        features.append(
+            {"type": "Feature", "properties": {"id": unit.id}, "geometry": _geojson(geometry)}
+        )
+    write_atomic(path, _feature_lines(features), overwrite=overwrite)
+    return Written(path, list(imported), [uid for uid in result.missing if fill])
+
+
+def _geojson(geometry: shapely.Geometry) -> dict[str, Any]:
+    return json.loads(shapely.to_geojson(geometry))
+
+
+def _feature_lines(features: list[dict[str, Any]]) -> str:
+    """A FeatureCollection with one feature per line, as ``scripts/build_boundaries.py`` writes."""
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    return '{"type":"FeatureCollection","features":[' + ",\n".join(lines) + "]}\n"
+
+
+# --- downloading (explicit, opt-in) -------------------------------------------------------
+
+
+class DownloadError(BorderAtlasError):
+    """A download failed (network, HTTP status, size) or was refused (not HTTPS)."""
+
+
+class ChecksumMismatch(DownloadError):
+    """A file's SHA-256 differs from the pinned or recorded digest."""
+
+
+class LicenceNotAccepted(BorderAtlasError):
+    """The source's licence must be accepted explicitly before downloading."""
+
+
+@dataclass(frozen=True)
+class RemoteSource:
+    """An official boundary source: where each country's admin-1 file is and its terms."""
+
+    name: str
+    url_template: str  # ``{iso3}`` is replaced by VNM, LAO or KHM
+    import_format: Format
+    licence: str
+    needs_acceptance: bool
+
+
+REMOTE_SOURCES: dict[str, RemoteSource] = {
+    "geoboundaries": RemoteSource(
+        name="geoboundaries",
+        # Pinned to the release commit the geoBoundaries API links to, so the files cannot change.
+        url_template=(
+            "https://github.com/wmgeolab/geoBoundaries/raw/9469f09/releaseData/gbOpen/"
+            "{iso3}/ADM1/geoBoundaries-{iso3}-ADM1.geojson"
+        ),
+        import_format="geoboundaries",
+        licence=(
+            "geoBoundaries gbOpen: CC BY 4.0 (check each file's metadata: a few boundaries are "
+            "ODbL). Attribution is required: Runfola, D. et al. (2020) geoBoundaries: A global "
+            "database of political administrative boundaries. PLoS ONE 15(4): e0231866."
+        ),
+        needs_acceptance=False,
+    ),
+    "gadm": RemoteSource(
+        name="gadm",
+        # The level-1 GeoJSON, zipped, as linked from gadm.org's country pages; pyogrio reads
+        # the .zip as it is.
+        url_template="https://geodata.ucdavis.edu/gadm/gadm4.1/json/gadm41_{iso3}_1.json.zip",
+        import_format="gadm",
+        licence=(
+            "GADM 4.1: free for academic and other non-commercial use only. Redistribution and "
+            "commercial use are not allowed without prior permission (https://gadm.org/license.html)."
+            " Do not share a data directory built from GADM."
+        ),
+        needs_acceptance=True,
+    ),
+}
+# Digests known in advance, by URL. Empty: the files could not be fetched when this was written,
+# so the first download's digest is recorded in the cache's checksums.json (see download_source).
+PINNED_SHA256: dict[str, str] = {}
+CHECKSUMS_FILE = "checksums.json"
+CHUNK = 1 << 20
+MAX_BYTES = 2 << 30  # no admin-1 file comes near 2 GiB: larger means something is wrong
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    url: str
+    path: Path
+    sha256: str
+    check: Literal["pinned", "recorded", "first download"]  # what the digest was checked against
+    fetched: bool  # False when the cached copy was used
+    country: str = ""
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/borderatlas``, else ``~/.cache/borderatlas``."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "borderatlas"
+
+
+def download_source(
+    name: Literal["geoboundaries", "gadm"],
+    countries: Sequence[str] = ("VN", "LA", "KH"),
+    cache_dir: str | Path | None = None,
+    *,
+    accept_licence: bool = False,
+    echo: Callable[[str], None] = print,
+    timeout: float = 60.0,
+) -> list[Downloaded]:
+    """Fetch each country's admin-1 file of source ``name`` into the cache; return the files.
+
+    The licence text is printed first; GADM needs ``accept_licence=True``. Files are streamed to
+    a temporary file and renamed into ``<cache_dir>/<name>/`` only once their SHA-256 checks out.
+
+    Digests: a digest pinned in ``PINNED_SHA256`` is enforced when there is one. There is none
+    yet (the files could not be fetched when this code was written), so the digest of the FIRST
+    download is recorded in ``<cache_dir>/checksums.json`` and printed: later runs verify the
+    cached file, and any re-download, against it and fail on a mismatch. This proves the file
+    did not change since the first download, not that the first download was genuine: compare
+    the printed digest with a trusted copy and pin it in ``PINNED_SHA256``.
+    """
+    remote = REMOTE_SOURCES.get(name)
+    if remote is None:
+        raise ValueError(f"unknown source {name!r}: expected one of {', '.join(REMOTE_SOURCES)}")
+    codes = [_iso3(c) for c in countries]
+    echo(f"Licence: {remote.licence}")
+    if remote.needs_acceptance and not accept_licence:
+        raise LicenceNotAccepted(f"{name}: pass --accept-licence to accept these terms")
+    cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    results = []
+    for country, iso3 in codes:
+        url = remote.url_template.format(iso3=iso3)
+        target = cache / name / Path(urlsplit(url).path).name
+        done = replace(fetch_verified(url, target, cache, timeout), country=country)
+        results.append(done)
+        note = {"pinned": "matches the pinned digest", "recorded": "matches checksums.json"}
+        echo(f"{country} {done.path}\n  sha256 {done.sha256} ({note.get(done.check, 'recorded')})")
+    if any(d.check == "first download" for d in results):
+        echo(f"First download: digests recorded in {cache / CHECKSUMS_FILE}; pin them to be sure.")
+    return results
+
+
+def _iso3(country: str) -> tuple[str, str]:
+    code = country.strip().upper()
+    for iso3, iso2 in COUNTRY_CODES.items():
+        if code in (iso2, iso3):
+            return iso2, iso3
+    raise ValueError(f"unknown country {country!r}: expected VN, LA or KH")
+
+
+def fetch_verified(url: str, target: Path, cache: Path, timeout: float = 60.0) -> Downloaded:
+    """``target`` checked against the pinned or recorded digest, downloaded first if absent.
+
+    Raises ``ChecksumMismatch`` (and keeps no unverified download) when the digest differs.
+    """
+    key = target.relative_to(cache).as_posix()
+    recorded = _read_checksums(cache)
+    expected = PINNED_SHA256.get(url) or recorded.get(key, {}).get("sha256")
+    check = "pinned" if url in PINNED_SHA256 else "recorded" if expected else "first download"
+    fetched = not target.exists()
+    if fetched:
+        digest = _stream(url, target, expected, timeout)
+    else:
+        digest = _sha256_file(target)
+        if expected and digest != expected:
+            raise ChecksumMismatch(
+                f"{target}: sha256 {digest} differs from the {check} digest {expected}; "
+                "delete the file to download it again"
+            )
+    if expected is None:
+        recorded[key] = {"url": url, "sha256": digest}
+        text = json.dumps(recorded, indent=2, sort_keys=True) + "\n"
+        write_atomic(cache / CHECKSUMS_FILE, text, overwrite=True)
+    return Downloaded(url, target, digest, check, fetched)  # type: ignore[arg-type]
+
+
+def _stream(url: str, target: Path, expected: str | None, timeout: float) -> str:
+    """Download ``url`` to a temporary file beside ``target``; rename it only if it checks out."""
+    _require_https(url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as out, _open(url, timeout) as response:
+            size = 0
+            while chunk := response.read(CHUNK):
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise DownloadError(f"{url}: larger than {MAX_BYTES} bytes, stopped")
+                digest.update(chunk)
+                out.write(chunk)
+        if expected and digest.hexdigest() != expected:
+            raise ChecksumMismatch(
+                f"{url}: sha256 {digest.hexdigest()} differs from the expected {expected}"
+            )
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return digest.hexdigest()
+
+
+def _open(url: str, timeout: float) -> Any:
+    opener = urllib.request.build_opener(_HttpsOnlyRedirects())
+    request = urllib.request.Request(url, headers={"User-Agent": f"borderatlas/{__version__}"})
+    try:
+        return opener.open(request, timeout=timeout)
+    except urllib.error.HTTPError as error:
+        raise DownloadError(f"{url}: HTTP {error.code} {error.reason}") from None
+    except (urllib.error.URLError, TimeoutError) as error:
+        raise DownloadError(f"{url}: {getattr(error, 'reason', error)}") from None
+
+
+def _require_https(url: str) -> None:
+    """Only HTTPS leaves this machine; plain HTTP is allowed to the loopback (tests)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
+        raise DownloadError(f"{url}: refusing a non-HTTPS download")
+
+
+class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects (GitHub sends LFS files to another host) but never off HTTPS."""
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
+        _require_https(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_checksums(cache: Path) -> dict[str, dict[str, str]]:
+    path = cache / CHECKSUMS_FILE
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataError(path, f"not valid JSON: {error.msg}", line=error.lineno) from None

@@ -1,0 +1,629 @@
+"""Optional boundary sources: importing geoBoundaries, GADM and generic files, and the opt-in
+download (against a local HTTP server only: no test touches the network)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import shutil
+import sys
+import threading
+import types
+import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+from loaders import external
+from loaders._errors import DataError
+from loaders._io import DataSource
+from loaders.boundaries import load_units, read_units
+from loaders.external import (
+    ChecksumMismatch,
+    DownloadError,
+    FieldMap,
+    LicenceNotAccepted,
+    MissingFieldError,
+    bare_key,
+    default_cache_dir,
+    download_source,
+    import_files,
+    name_key,
+    write_data_dir,
+)
+from mapapp.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures" / "external"
+GEOBOUNDARIES = FIXTURES / "geoboundaries-adm1.geojson"
+DAY = date(2024, 6, 1)
+AFTER_MERGER = date(2025, 8, 1)
+SOURCE_UNITS = [u.id for u in read_units() if u.geometry_from == "source"]
+
+runner = CliRunner()
+
+
+def embedded(unit_id: str, day: date = DAY) -> shapely.Geometry:
+    return load_units(day).loc[unit_id, "geometry"]
+
+
+def simplified(unit_id: str) -> shapely.Geometry:
+    """A coarse copy of an embedded unit: a stand-in for another source's drawing."""
+    return shapely.simplify(embedded(unit_id), 0.03, preserve_topology=True)
+
+
+def write_layer(path: Path, rows: list[dict], crs: str = "EPSG:4326", **kwargs) -> Path:
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").to_crs(crs)
+    frame.to_file(path, engine="pyogrio", **kwargs)
+    return path
+
+
+def by_name(result: external.ImportResult) -> dict[str | None, str]:
+    return {m.feature.name: m.unit_id for m in result.matched}
+
+
+# --- geoBoundaries: ISO code first, then names -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def geoboundaries() -> external.ImportResult:
+    return import_files([GEOBOUNDARIES], "geoboundaries", use_geocoder=False)
+
+
+def test_geoboundaries_features_map_by_iso_code_first(geoboundaries) -> None:
+    methods = {m.unit_id: m.method for m in geoboundaries.matched}
+    assert methods["vn-quang-tri"] == "iso"  # its shapeName "Quảng Trị Province" is not used
+    assert methods["la-savannakhet"] == "iso"
+
+
+def test_a_feature_without_iso_code_maps_by_its_name_with_diacritics(geoboundaries) -> None:
+    match = next(m for m in geoboundaries.matched if m.unit_id == "vn-thua-thien-hue")
+    assert match.feature.name == "Thừa Thiên–Huế"
+    assert match.feature.iso is None  # the empty shapeISO is not a code
+    assert match.method == "name"
+
+
+def test_features_that_fit_no_unit_are_reported_with_their_reason(geoboundaries) -> None:
+    reasons = {u.feature.name: u.reason for u in geoboundaries.unmatched}
+    assert reasons == {
+        "Hoàng Sa": "no unit named Hoàng Sa in VN on 2024-12-31",
+        "Ubon Ratchathani": "country THA is not VN, LA or KH",
+    }
+    assert not geoboundaries.ok
+    # Every feature of the file is accounted for: none is dropped silently.
+    assert len(geoboundaries.matched) + len(geoboundaries.unmatched) == 5
+
+
+def test_the_frame_has_the_embedded_schema_in_wgs84(geoboundaries) -> None:
+    frame = geoboundaries.frame
+    assert list(frame.columns) == ["id", "geometry"]
+    assert frame.crs == "EPSG:4326"
+    assert sorted(frame["id"]) == ["la-savannakhet", "vn-quang-tri", "vn-thua-thien-hue"]
+    assert set(geoboundaries.missing) == set(SOURCE_UNITS) - set(frame["id"])
+
+
+def test_an_iso_code_of_another_date_is_not_matched_by_name_instead() -> None:
+    result = import_files([GEOBOUNDARIES], "geoboundaries", as_of=AFTER_MERGER, use_geocoder=False)
+    reasons = {u.feature.name: u.reason for u in result.unmatched}
+    assert reasons["Quảng Trị Province"] == (
+        "ISO code VN-25 is vn-quang-tri (… to 2025-06-30): none valid on 2025-08-01"
+    )
+    assert reasons["Thừa Thiên–Huế"] == "no unit named Thừa Thiên–Huế in VN on 2025-08-01"
+    assert by_name(result) == {"Savannakhét": "la-savannakhet"}
+
+
+def test_two_features_for_one_unit_are_duplicates_and_neither_is_used(tmp_path: Path) -> None:
+    rows = [
+        {"shapeName": name, "shapeISO": "", "shapeID": f"x{i}", "shapeGroup": "VNM",
+         "shapeType": "ADM1", "geometry": simplified("vn-nghe-an")}
+        for i, name in enumerate(["Nghệ An", "Nghe An Province"])
+    ]  # fmt: skip
+    path = write_layer(tmp_path / "twice.geojson", rows)
+    result = import_files([path], "geoboundaries", use_geocoder=False)
+    assert [d.unit_id for d in result.duplicates] == ["vn-nghe-an"]
+    assert [m.feature.feature_id for m in result.duplicates[0].features] == ["x0", "x1"]
+    assert result.matched == []
+    assert "vn-nghe-an" in result.missing
+    assert not result.ok
+
+
+def test_a_feature_of_a_merged_unit_is_reported_as_derived(tmp_path: Path) -> None:
+    rows = [{"NAME": "Quảng Trị", "geometry": simplified("vn-quang-tri")}]
+    path = write_layer(tmp_path / "merged.geojson", rows)
+    fields = FieldMap(names=("NAME",), country_code="VN")
+    result = import_files([path], "generic", fields=fields, as_of=AFTER_MERGER, use_geocoder=False)
+    assert [m.unit_id for m in result.derived] == ["vn-quang-tri-2025"]
+    assert result.frame.empty  # the loader dissolves it from its parts: its drawing is not used
+    assert result.ok
+
+
+def test_name_keys_ignore_case_accents_spaces_and_generic_words() -> None:
+    assert name_key("ThừaThiênHuế") == name_key("Thua Thien - Hue") == "thuathienhue"
+    assert name_key("Đắk Lắk") == "daklak"
+    assert bare_key("Thành phố Hồ Chí Minh") == bare_key("HồChíMinh") == "hochiminh"
+    assert bare_key("Vientiane Province") == "vientiane"
+    assert name_key("Quảng Nam") != name_key("Quảng Ninh")
+
+
+# --- GADM: run-together names and VARNAME_1 alternatives --------------------------------------
+
+
+def gadm_row(gid: str, name: str, varname: str, unit_id: str, country: str = "VNM") -> dict:
+    return {
+        "GID_0": country,
+        "COUNTRY": {"VNM": "Vietnam", "LAO": "Laos", "KHM": "Cambodia"}[country],
+        "GID_1": gid,
+        "NAME_1": name,
+        "VARNAME_1": varname,
+        "NL_NAME_1": "NA",
+        "TYPE_1": "Tỉnh",
+        "ENGTYPE_1": "Province",
+        "HASC_1": "NA",
+        "ISO_1": "NA",
+        "geometry": simplified(unit_id),
+    }
+
+
+@pytest.fixture(scope="module")
+def gadm_gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A GADM 4.1-style GeoPackage: a country layer and the level-1 layer."""
+    path = tmp_path_factory.mktemp("gadm") / "gadm41_sample.gpkg"
+    rows = [
+        gadm_row("VNM.58_1", "ThừaThiênHuế", "Thua Thien - Hue", "vn-thua-thien-hue"),
+        gadm_row("VNM.25_1", "HồChíMinh", "NA", "vn-ho-chi-minh-city"),
+        gadm_row("VNM.33_1", "ĐắkLắk", "Dac Lac|Daklak", "vn-dak-lak"),
+        gadm_row("LAO.13_1", "Xékong", "Sekong|Xekong", "la-sekong", "LAO"),
+        gadm_row("LAO.1_1", "Attapu", "Attapeu|Samakhixay", "la-attapeu", "LAO"),
+        gadm_row("KHM.4_1", "KâmpóngCham", "Kampong Cham", "kh-kampong-cham-2013", "KHM"),
+    ]
+    country = [{"GID_0": "VNM", "COUNTRY": "Vietnam", "geometry": embedded("vn-nghe-an")}]
+    write_layer(path, country, layer="ADM_ADM_0", driver="GPKG")
+    write_layer(path, rows, layer="ADM_ADM_1", driver="GPKG", append=True)
+    return path
+
+
+def test_gadm_run_together_names_and_varname_alternatives_map_to_units(gadm_gpkg) -> None:
+    result = import_files([gadm_gpkg], "gadm", as_of=date(2022, 7, 1), use_geocoder=False)
+    assert by_name(result) == {
+        "ThừaThiênHuế": "vn-thua-thien-hue",
+        "HồChíMinh": "vn-ho-chi-minh-city",
+        "ĐắkLắk": "vn-dak-lak",
+        "Xékong": "la-sekong",  # our Vietnamese name Xê Kông
+        "Attapu": "la-attapeu",  # through VARNAME_1 "Attapeu"
+        "KâmpóngCham": "kh-kampong-cham-2013",  # the unit of 2022, not the pre-2013 one
+    }
+    assert {m.method for m in result.matched} == {"name"}
+    assert {m.feature.feature_id for m in result.matched} >= {"VNM.58_1", "LAO.13_1"}
+    assert result.ok
+
+
+def test_a_file_lacking_the_formats_name_field_is_a_usage_error(gadm_gpkg) -> None:
+    with pytest.raises(MissingFieldError, match="shapeName"):
+        import_files([gadm_gpkg], "geoboundaries", layer="ADM_ADM_1")
+
+
+def test_a_gadm_file_without_iso_or_variant_fields_still_imports(tmp_path: Path) -> None:
+    row = gadm_row("VNM.44_1", "QuảngTrị", "NA", "vn-quang-tri")
+    for absent in ("ISO_1", "VARNAME_1", "NL_NAME_1"):  # older GADM releases lack some
+        del row[absent]
+    path = write_layer(tmp_path / "gadm36_VNM_1.geojson", [row])
+    result = import_files([path], "gadm", use_geocoder=False)
+    assert by_name(result) == {"QuảngTrị": "vn-quang-tri"}
+
+
+def test_a_multi_layer_file_of_another_format_needs_a_layer(gadm_gpkg) -> None:
+    fields = FieldMap(names=("NAME_1",))
+    with pytest.raises(DataError, match="several layers"):
+        import_files([gadm_gpkg], "generic", fields=fields)
+
+
+# --- generic mode: a projected shapefile, a user's field mapping ------------------------------
+
+
+@pytest.fixture
+def utm_shapefile(tmp_path: Path) -> Path:
+    """A shapefile in UTM zone 48N (metres) with its own field names."""
+    rows = [
+        {"PROV_CODE": "VN-22", "PROV_EN": "Nghe An", "geometry": simplified("vn-nghe-an")},
+        {"PROV_CODE": "", "PROV_EN": "Hà Tĩnh", "geometry": simplified("vn-ha-tinh")},
+        {"PROV_CODE": "", "PROV_EN": "Bolikhamsai", "geometry": simplified("la-bolikhamxay")},
+    ]
+    return write_layer(tmp_path / "provinces_utm48n.shp", rows, crs="EPSG:32648")
+
+
+def test_generic_mode_reprojects_a_projected_shapefile_to_wgs84(utm_shapefile: Path) -> None:
+    assert gpd.read_file(utm_shapefile).crs.to_epsg() == 32648
+    fields = FieldMap(iso="PROV_CODE", names=("PROV_EN",), country_code="VN")
+    result = import_files([utm_shapefile], "generic", fields=fields, as_of=DAY, use_geocoder=False)
+    assert by_name(result) == {"Nghe An": "vn-nghe-an", "Hà Tĩnh": "vn-ha-tinh"}
+    assert [u.feature.name for u in result.unmatched] == ["Bolikhamsai"]  # not in VN
+    assert result.frame.crs == "EPSG:4326"
+    for unit_id, geometry in zip(result.frame["id"], result.frame.geometry, strict=True):
+        assert -180 < geometry.bounds[0] < 180
+        assert embedded(unit_id).contains(geometry.representative_point())
+
+
+def test_generic_mode_accepts_our_unit_ids(tmp_path: Path) -> None:
+    rows = [
+        {"uid": "kh-tboung-khmum", "geometry": simplified("kh-tboung-khmum")},
+        {"uid": "kh-nowhere", "geometry": simplified("kh-kratie")},
+        {"uid": "kh-kampong-cham", "geometry": simplified("kh-kampong-cham-2013")},
+    ]
+    path = write_layer(tmp_path / "ids.geojson", rows)
+    result = import_files([path], "generic", fields=FieldMap(unit_id="uid"), as_of=DAY)
+    assert [(m.unit_id, m.method) for m in result.matched] == [("kh-tboung-khmum", "id")]
+    assert [u.reason for u in result.unmatched] == [
+        "unknown unit id 'kh-nowhere'",
+        "unit kh-kampong-cham (… to 2013-12-30), not on 2024-06-01",
+    ]
+
+
+def test_the_geocoder_is_asked_only_when_no_exact_name_fits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple] = []
+
+    def geocode(name: str, as_of: date, country: str | None) -> dict:
+        asked.append((name, as_of, country))
+        answers = {
+            "VientianePrefecture": {"status": "matched", "id": "la-vientiane-capital"},
+            "Vientiane Old": {"status": "matched", "id": "la-vientiane-province"},
+            "Pakse": {"status": "matched", "id": "la-champasak", "place": {"id": "pakse"}},
+            "Attapeu Sekong": {"status": "ambiguous", "id": None},
+        }
+        return answers.get(name, {"status": "unmatched", "id": None})
+
+    fake = types.ModuleType("loaders.geocode")
+    fake.geocode = geocode  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "loaders.geocode", fake)
+    names = ("VientianePrefecture", "Vientiane Old", "Pakse", "Attapeu Sekong", "Savannakhet")
+    rows = [{"NAME": name, "geometry": simplified("la-vientiane-capital")} for name in names]
+    path = write_layer(tmp_path / "lao.geojson", rows)
+    fields = FieldMap(names=("NAME",), country_code="LA")
+    result = import_files([path], "generic", fields=fields, as_of=DAY)
+    assert [(m.unit_id, m.method) for m in result.matched] == [
+        ("la-vientiane-capital", "geocoder"),
+        ("la-savannakhet", "name"),
+    ]
+    # Not accepted: a unit that did not exist on the date, a town's name, an ambiguous answer.
+    assert [u.feature.name for u in result.unmatched] == [
+        "Vientiane Old",
+        "Pakse",
+        "Attapeu Sekong",
+    ]
+    assert ("Savannakhet", DAY, "LA") not in asked
+    assert ("Pakse", DAY, "LA") in asked
+
+
+# --- the data directory writer ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory, geoboundaries) -> external.Written:
+    return write_data_dir(geoboundaries, tmp_path_factory.mktemp("data"))
+
+
+def test_the_writer_uses_the_embedded_format(written: external.Written) -> None:
+    lines = written.path.read_text(encoding="utf-8").splitlines()
+    assert written.path.name == "admin1.geojson" and written.path.parent.name == "boundaries"
+    assert lines[0].startswith('{"type":"FeatureCollection","features":[{"type":"Feature"')
+    assert lines[-1].endswith("}]}")
+    features = json.loads("\n".join(lines))["features"]
+    assert len(lines) == len(features) == len(SOURCE_UNITS)  # one feature per line
+    assert [f["properties"] for f in features] == [{"id": uid} for uid in SOURCE_UNITS]
+    assert sorted(written.imported) == ["la-savannakhet", "vn-quang-tri", "vn-thua-thien-hue"]
+    assert len(written.filled) == len(SOURCE_UNITS) - 3
+
+
+def test_the_written_directory_loads_with_imported_and_filled_units(
+    written: external.Written, geoboundaries
+) -> None:
+    source = DataSource(written.path.parent.parent)
+    units = load_units(DAY, source=source)
+    assert len(units) == len(load_units(DAY))
+    imported = geoboundaries.frame.set_index("id").geometry
+    quang_tri = units.loc["vn-quang-tri", "geometry"]
+    assert quang_tri.normalize().equals_exact(imported["vn-quang-tri"].normalize(), 1e-6)
+    assert not quang_tri.normalize().equals_exact(embedded("vn-quang-tri").normalize(), 1e-6)
+    assert units.loc["vn-nghe-an", "geometry"].equals(embedded("vn-nghe-an"))
+    # Merged units are dissolved from the imported and the filled parts.
+    merged = load_units(AFTER_MERGER, source=source).loc["vn-quang-tri-2025", "geometry"]
+    parts = shapely.union_all([quang_tri, embedded("vn-quang-binh")])
+    assert shapely.symmetric_difference(merged, parts).area < 1e-9
+
+
+def test_the_writer_refuses_to_overwrite_unless_asked(tmp_path: Path, geoboundaries) -> None:
+    first = write_data_dir(geoboundaries, tmp_path)
+    before = first.path.read_text(encoding="utf-8")
+    first.path.write_text(before.replace("vn-quang-tri", "vn-changed"), encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        write_data_dir(geoboundaries, tmp_path)
+    assert "vn-changed" in first.path.read_text(encoding="utf-8")
+    write_data_dir(geoboundaries, tmp_path, overwrite=True)
+    assert first.path.read_text(encoding="utf-8") == before
+
+
+def test_without_filling_a_gap_is_an_error(tmp_path: Path, geoboundaries) -> None:
+    with pytest.raises(DataError, match="no geometry for units"):
+        write_data_dir(geoboundaries, tmp_path, fill=False)
+    assert not (tmp_path / "boundaries" / "admin1.geojson").exists()
+
+
+# --- the command line: boundaries-import -----------------------------------------------------
+
+
+def clean_geoboundaries(tmp_path: Path) -> Path:
+    """The fixture without its two unmatched features."""
+    frame = gpd.read_file(GEOBOUNDARIES)
+    path = tmp_path / "clean.geojson"
+    frame[frame["shapeGroup"].isin(["VNM", "LAO"]) & (frame["shapeName"] != "Hoàng Sa")].to_file(
+        path, engine="pyogrio"
+    )
+    return path
+
+
+def test_import_command_exits_1_and_lists_unmatched_features(tmp_path: Path) -> None:
+    args = ["boundaries-import", str(GEOBOUNDARIES), "--format", "geoboundaries"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    unmatched = {u["feature"]["name"]: u["reason"] for u in report["unmatched"]}
+    assert unmatched["Ubon Ratchathani"] == "country THA is not VN, LA or KH"
+    assert {m["unit_id"] for m in report["matched"]} >= {"vn-quang-tri", "la-savannakhet"}
+    assert report["written"] == str(tmp_path / "boundaries" / "admin1.geojson")
+
+
+def test_import_command_writes_a_data_dir_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    source, out = clean_geoboundaries(tmp_path), tmp_path / "out"
+    args = ["boundaries-import", str(source), "--format", "geoboundaries", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--as-of", "2024-06-01"])
+    assert result.exit_code == 0, result.output
+    assert "vn-thua-thien-hue" in result.stdout
+    assert len(load_units(DAY, source=DataSource(out))) == len(load_units(DAY))
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1
+    assert "--overwrite" in again.stderr
+    assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0
+
+
+def test_import_command_generic_mode_takes_a_field_mapping(
+    tmp_path: Path, utm_shapefile: Path
+) -> None:
+    args = ["boundaries-import", str(utm_shapefile), "--format", "generic", "--out", str(tmp_path)]
+    mapped = [*args, "--field", "iso=PROV_CODE", "--field", "name=PROV_EN", "--country", "VN"]
+    result = runner.invoke(app, [*mapped, "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    names = {m["feature"]["name"]: m["unit_id"] for m in report["matched"]}
+    assert names == {"Nghe An": "vn-nghe-an", "Hà Tĩnh": "vn-ha-tinh"}
+    [unmatched] = report["unmatched"]
+    assert unmatched["reason"] == "no unit named Bolikhamsai in VN on 2024-12-31"
+
+
+def test_import_command_names_an_unreadable_file(tmp_path: Path) -> None:
+    junk = tmp_path / "provinces.geojson"
+    junk.write_text("not a map", encoding="utf-8")
+    args = ["boundaries-import", str(junk), "--format", "gadm", "--out", str(tmp_path / "out")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert f"{junk}: not readable as a vector file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--format", "generic"],  # no field mapping
+        ["--format", "generic", "--field", "colour=PROV_EN"],  # unknown key
+        ["--format", "gadm"],  # the file has no GADM fields
+        ["--format", "geoboundaries", "--field", "name=PROV_EN"],  # mapping needs generic
+        ["--format", "shapefile"],
+        ["--format", "generic", "--field", "name=PROV_EN", "--as-of", "2024-13-01"],
+    ],
+)
+def test_import_command_bad_usage_exits_2(tmp_path: Path, utm_shapefile: Path, extra) -> None:
+    args = ["boundaries-import", str(utm_shapefile), "--out", str(tmp_path), *extra]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "boundaries").exists()
+
+
+# --- the opt-in download, against a local server ---------------------------------------------
+
+
+class Server:
+    """A local HTTP server on 127.0.0.1 serving a folder, counting requests."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                server.requests.append(self.path)
+
+        handler = functools.partial(Handler, directory=str(folder))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        # Bounded: whatever happens to the test, the server stops by itself after 30 s.
+        self.deadline = threading.Timer(30, self.httpd.shutdown)
+        self.deadline.daemon = True
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        self.deadline.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.deadline.cancel()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    """Both sources pointed at a local server holding geoBoundaries-shaped fixture files."""
+    folder = tmp_path / "www"
+    folder.mkdir()
+    for iso3 in ("VNM", "LAO"):
+        shutil.copy(GEOBOUNDARIES, folder / f"geoBoundaries-{iso3}-ADM1.geojson")
+    with Server(folder) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        for name, template in [
+            ("geoboundaries", "/geoBoundaries-{iso3}-ADM1.geojson"),
+            ("gadm", "/gadm41_{iso3}_1.json.zip"),
+        ]:
+            remote = replace(external.REMOTE_SOURCES[name], url_template=base + template)
+            monkeypatch.setitem(external.REMOTE_SOURCES, name, remote)
+        yield server
+
+
+FIXTURE_SHA256 = hashlib.sha256(GEOBOUNDARIES.read_bytes()).hexdigest()
+
+
+def test_first_download_records_and_prints_the_digest(served: Server, tmp_path: Path) -> None:
+    printed: list[str] = []
+    cache = tmp_path / "cache"
+    [found] = download_source("geoboundaries", ["VN"], cache, echo=printed.append)
+    assert found.path == cache / "geoboundaries" / "geoBoundaries-VNM-ADM1.geojson"
+    assert found.path.read_bytes() == GEOBOUNDARIES.read_bytes()
+    assert (found.sha256, found.check, found.fetched) == (FIXTURE_SHA256, "first download", True)
+    recorded = json.loads((cache / "checksums.json").read_text(encoding="utf-8"))
+    assert recorded["geoboundaries/geoBoundaries-VNM-ADM1.geojson"]["sha256"] == FIXTURE_SHA256
+    text = "\n".join(printed)
+    assert "CC BY 4.0" in text and "Runfola" in text
+    assert FIXTURE_SHA256 in text
+    assert [p.name for p in found.path.parent.iterdir()] == [found.path.name]  # no temp files
+    assert served.requests == ["/geoBoundaries-VNM-ADM1.geojson"]
+
+
+def test_later_use_verifies_the_cache_without_the_network(served: Server, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    download_source("geoboundaries", ["VN", "LA"], cache, echo=lambda _: None)
+    [again] = download_source("geoboundaries", ["LA"], cache, echo=lambda _: None)
+    assert (again.check, again.fetched) == ("recorded", False)
+    assert len(served.requests) == 2  # the second call asked nothing
+    again.path.write_bytes(again.path.read_bytes() + b" ")
+    with pytest.raises(ChecksumMismatch, match=FIXTURE_SHA256):
+        download_source("geoboundaries", ["LA"], cache, echo=lambda _: None)
+
+
+def test_a_download_that_differs_from_the_recorded_digest_is_rejected(
+    served: Server, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    [first] = download_source("geoboundaries", ["VN"], cache, echo=lambda _: None)
+    first.path.unlink()
+    served_file = served.folder / first.path.name
+    served_file.write_bytes(b'{"type":"FeatureCollection","features":[]}')
+    with pytest.raises(ChecksumMismatch, match="differs from the expected"):
+        download_source("geoboundaries", ["VN"], cache, echo=lambda _: None)
+    assert list(first.path.parent.iterdir()) == []  # neither the file nor a temp file is kept
+
+
+def test_a_pinned_digest_is_enforced(
+    served: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = external.REMOTE_SOURCES["geoboundaries"].url_template.format(iso3="VNM")
+    monkeypatch.setitem(external.PINNED_SHA256, url, "0" * 64)
+    cache = tmp_path / "cache"
+    with pytest.raises(ChecksumMismatch, match="0" * 64):
+        download_source("geoboundaries", ["VN"], cache, echo=lambda _: None)
+    assert not (cache / "checksums.json").exists()
+    monkeypatch.setitem(external.PINNED_SHA256, url, FIXTURE_SHA256)
+    [found] = download_source("geoboundaries", ["VN"], cache, echo=lambda _: None)
+    assert found.check == "pinned"
+
+
+def test_gadm_needs_the_licence_accepted(served: Server, tmp_path: Path) -> None:
+    printed: list[str] = []
+    with pytest.raises(LicenceNotAccepted):
+        download_source("gadm", ["VN"], tmp_path, echo=printed.append)
+    assert "non-commercial" in printed[0] and "Redistribution" in printed[0]
+    assert served.requests == []
+
+
+def test_a_downloaded_gadm_zip_imports_as_it_is(served: Server, tmp_path: Path) -> None:
+    rows = [
+        gadm_row("VNM.58_1", "ThừaThiênHuế", "NA", "vn-thua-thien-hue"),
+        gadm_row("VNM.44_1", "QuảngTrị", "Quang Tri", "vn-quang-tri"),
+    ]
+    layer = write_layer(tmp_path / "gadm41_VNM_1.json", rows, driver="GeoJSON")
+    with zipfile.ZipFile(served.folder / "gadm41_VNM_1.json.zip", "w") as archive:
+        archive.write(layer, layer.name)
+    printed: list[str] = []
+    [found] = download_source(
+        "gadm", ["VN"], tmp_path / "cache", accept_licence=True, echo=printed.append
+    )
+    assert "non-commercial" in printed[0]
+    result = import_files([found.path], "gadm", use_geocoder=False)
+    assert by_name(result) == {"ThừaThiênHuế": "vn-thua-thien-hue", "QuảngTrị": "vn-quang-tri"}
+
+
+def test_http_errors_and_plain_http_are_reported(
+    served: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(DownloadError, match="HTTP 404"):  # the server has no GADM file
+        download_source("gadm", ["KH"], tmp_path, accept_licence=True, echo=lambda _: None)
+    remote = replace(
+        external.REMOTE_SOURCES["geoboundaries"], url_template="http://example.invalid/{iso3}"
+    )
+    monkeypatch.setitem(external.REMOTE_SOURCES, "geoboundaries", remote)
+    with pytest.raises(DownloadError, match="refusing a non-HTTPS download"):
+        download_source("geoboundaries", ["VN"], tmp_path, echo=lambda _: None)
+    assert list((tmp_path / "gadm").iterdir()) == []
+
+
+def test_the_cache_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_dir() == tmp_path / "borderatlas"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert default_cache_dir() == Path.home() / ".cache" / "borderatlas"
+
+
+def test_the_official_urls_are_https_and_per_country() -> None:
+    for remote in external.REMOTE_SOURCES.values():
+        url = remote.url_template.format(iso3="LAO")
+        assert url.startswith("https://") and "LAO" in url
+
+
+def test_download_command_then_import_command(served: Server, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ["boundaries-download", "geoboundaries", "--country", "VN", "--cache-dir", str(cache)]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    [found] = json.loads(result.stdout)
+    assert found["sha256"] == FIXTURE_SHA256
+    assert "CC BY 4.0" in result.stderr  # with --json the licence goes to stderr
+    imported = runner.invoke(
+        app,
+        ["boundaries-import", found["path"], "--format", "geoboundaries", "--out", str(tmp_path)],
+    )
+    assert imported.exit_code == 1  # the fixture's two unmatched features
+    assert "UNMATCHED" in imported.stdout and "Ubon Ratchathani" in imported.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["gadm", "--country", "VN"], "--accept-licence"),
+        (["geoboundaries", "--country", "TH"], "unknown country"),
+        (["osm"], "osm"),
+    ],
+)
+def test_download_command_bad_usage_exits_2(
+    served: Server, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["boundaries-download", *args, "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert served.requests == []
