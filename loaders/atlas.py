@@ -95,6 +95,7 @@ class CooperationView:
     units: gpd.GeoDataFrame  # the units on selection.day in the selected countries
     events: list[Event]  # events in the period and kinds, newest first
     events_by_unit: dict[str, list[Event]] = field(default_factory=dict)  # newest first
+    units_by_event: dict[str, list[str]] = field(default_factory=dict)  # map units per event
     links: Counter[tuple[str, str]] = field(default_factory=Counter)  # (VN unit, foreign unit)
     venues: list[Venue] = field(default_factory=list)
     crossings: list[Crossing] = field(default_factory=list)
@@ -126,7 +127,10 @@ def cooperation_view(selection: Selection, data: AtlasData | None = None) -> Coo
     by_unit: dict[str, list[Event]] = defaultdict(list)
     for event in events:  # newest first, so every unit's list is too
         sides = {side: _on_map(ids, day, source, shown) for side, ids in event.provinces.items()}
-        for unit in dict.fromkeys(u for ids in sides.values() for u in ids):
+        view.units_by_event[event.id] = list(
+            dict.fromkeys(u for ids in sides.values() for u in ids)
+        )
+        for unit in view.units_by_event[event.id]:
             by_unit[unit].append(event)
         for ours in sides.get("VN", ()):
             for side, theirs in sides.items():
@@ -168,3 +172,35 @@ def _venues(
         Venue(key, names[key][0], names[key][1], points[names[key][1]], tuple(evts))
         for key, evts in grouped.items()
     ]
+
+
+def events_frame(view: CooperationView) -> gpd.GeoDataFrame:
+    """The view's events as a table with a point each (the venue, else the first province)."""
+    venue_points = {e.id: v.point for v in view.venues for e in v.events}
+    unit_points = dict(
+        zip(view.units["id"], view.units.geometry.representative_point(), strict=True)
+    )
+    rows, points = [], []
+    for event in view.events:
+        mapped = view.units_by_event.get(event.id, [])
+        rows.append(
+            {
+                "id": event.id,
+                "date": str(event.date),
+                "end_date": str(event.end_date) if event.end_date else None,
+                "kind": event.kind.value,
+                "level": event.level.value,
+                "countries": ",".join(event.countries),
+                "provinces": ",".join(u for ids in event.provinces.values() for u in ids),
+                "provinces_on_map": ",".join(mapped),
+                "venue": event.venue.name if event.venue else None,
+                "agreements": ",".join(ref.id for ref in event.agreements),
+                "title_en": event.title.en,
+                "title_vi": event.title.vi,
+                "sources": " ".join(str(s.url) for s in event.sources if s.url),
+                "confidence": event.confidence,
+            }
+        )
+        fallback = next((unit_points[u] for u in mapped if u in unit_points), None)
+        points.append(venue_points.get(event.id, fallback))
+    return gpd.GeoDataFrame(rows, geometry=points, crs=boundaries.CRS)

@@ -26,6 +26,7 @@ class MapOptions:
 
     lang: Lang = "en"
     layers: frozenset[str] = field(default_factory=lambda: frozenset(LAYERS))
+    compact: bool = False  # small frame (the app): collapsed layer list, no minimap
 
 
 def build_map(
@@ -51,7 +52,14 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
         lineages = {u: [u, *boundaries.predecessors_of(u, source)] for u in view.units["id"]}
         for country in view.selection.countries:
             layers.province_layer(
-                view, country, lang, units, data.agreements, lineages, scale
+                view,
+                country,
+                lang,
+                units,
+                data.agreements,
+                lineages,
+                scale,
+                with_popup=not options.compact,
             ).add_to(fmap)
         _legend(scale, lang).add_to(fmap)
     if "links" in wanted:
@@ -68,13 +76,11 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
     if "meetings" in wanted:
         layers.meetings_layer(view, lang, units, data.agreements).add_to(fmap)
     _search(view, lang, units, fmap).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    folium.LayerControl(collapsed=options.compact).add_to(fmap)
     Fullscreen().add_to(fmap)
-    MiniMap(
-        tile_layer=folium.TileLayer(BLANK_TILE, attr=" "),
-        toggle_display=False,
-        zoom_level_offset=-5,
-    ).add_to(fmap)
+    if not options.compact:
+        blank = folium.TileLayer(BLANK_TILE, attr=" ")
+        MiniMap(tile_layer=blank, toggle_display=False, zoom_level_offset=-5).add_to(fmap)
     bounds = view.units.total_bounds if len(view.units) else (100.0, 8.0, 110.0, 23.5)
     fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap

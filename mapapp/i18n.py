@@ -44,6 +44,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "formerly": {"vi": "trước đây", "en": "formerly"},
     "part_of": {"vi": "nay thuộc", "en": "now part of"},
     "period": {"vi": "Giai đoạn", "en": "Period"},
+    "layers": {"vi": "Lớp bản đồ", "en": "Layers"},
     "units_of": {"vi": "Đơn vị hành chính ngày", "en": "Units as of"},
 }
 

@@ -58,15 +58,17 @@ def province_layer(
     agreements: dict[str, Agreement],
     lineages: dict[str, list[str]],
     scale: StepColormap,
+    with_popup: bool = True,
 ) -> folium.FeatureGroup:
-    """The provinces of one country, shaded by event count, with tooltip and history popup."""
+    """The provinces of one country, shaded by event count, with tooltip and history popup
+    (the app leaves the popup out: its side panel shows the history)."""
     group = folium.FeatureGroup(name=t("provinces_of", lang, country=t(country, lang)))
     frame = view.units[view.units["country"] == country]
     features = []
     for unit_id, geometry in zip(frame["id"], frame.geometry, strict=True):
         unit = units[unit_id]
         count = view.event_count(unit_id)
-        popup = popups.province_popup(
+        popup = with_popup and popups.province_popup(
             unit,
             view.events_by_unit.get(unit_id, []),
             view.counterparts(unit_id),
@@ -81,8 +83,9 @@ def province_layer(
             "events": count,
             "fill": scale(count) if count else NO_EVENTS_FILL,
             "tooltip": popups.province_tooltip(unit, count, lang),
-            "popup": popup,
         }
+        if popup:
+            properties["popup"] = popup
         features.append(
             {
                 "type": "Feature",
@@ -101,7 +104,9 @@ def province_layer(
         },
         highlight_function=lambda _f: {"weight": 3, "color": "#111827", "fillOpacity": 0.95},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420)
+        if with_popup
+        else None,
         zoom_on_click=True,
         smooth_factor=1.0,
     ).add_to(group)

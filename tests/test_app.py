@@ -1,0 +1,107 @@
+"""The Streamlit app's logic, run headless with streamlit.testing (no browser)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mapapp.app import AppState, clicked_unit, params_from_state, state_from_params
+
+TIMEOUT = 120
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.delenv("BORDERATLAS_DATA_DIR", raising=False)
+    script = tmp_path / "app_script.py"
+    script.write_text("from mapapp.app import main\n\nmain()\n", encoding="utf-8")
+    return AppTest.from_file(str(script), default_timeout=TIMEOUT)
+
+
+def test_the_url_carries_the_whole_state() -> None:
+    state = AppState(
+        countries=("VN", "KH"),
+        themes=("crossings",),
+        start=date(2020, 1, 1),
+        as_of=date(2024, 1, 1),
+        kinds=("talks",),
+        lang="en",
+        province="vn-tay-ninh",
+    )
+    params = params_from_state(state)
+    assert params == {
+        "countries": "VN,KH",
+        "layers": "crossings",
+        "from": "2020-01-01",
+        "as_of": "2024-01-01",
+        "kinds": "talks",
+        "lang": "en",
+        "province": "vn-tay-ninh",
+    }
+    assert state_from_params(params) == state
+
+
+def test_bad_url_parameters_are_dropped_with_a_note() -> None:
+    state = state_from_params({"countries": "VN,XX", "from": "2025-13-01", "lang": "fr"})
+    assert state.countries == ("VN",)
+    assert state.start is None
+    assert state.lang == "vi"
+    assert any("XX" in note for note in state.notes)
+    assert any("2025-13-01" in note for note in state.notes)
+
+
+def test_a_click_outside_any_province_selects_nothing() -> None:
+    shown = {"vn-nghe-an"}
+    assert clicked_unit(None, shown) is None
+    assert clicked_unit({"last_active_drawing": None}, shown) is None
+    assert clicked_unit({"last_active_drawing": {"properties": {"name": "x"}}}, shown) is None
+    hit = {"last_active_drawing": {"properties": {"id": "vn-nghe-an"}}}
+    assert clicked_unit(hit, shown) == "vn-nghe-an"
+
+
+def test_a_province_in_the_url_opens_its_history(app: AppTest) -> None:
+    app.query_params["province"] = "vn-nghe-an"
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value == "Nghệ An · Nghe An"
+    history = app.dataframe[0].value
+    assert history["title"].str.contains("Memorandum").any()
+
+
+def test_choosing_a_province_in_the_search_box_opens_its_panel(app: AppTest) -> None:
+    app.run()
+    app.selectbox(key="search").set_value("la-sekong").run()
+    assert app.subheader[0].value == "Xê Kông · Sekong"
+    assert app.query_params["province"] == "la-sekong"
+    assert app.dataframe[0].value["date"].iloc[0] == "2025-12-09"
+
+
+def test_switching_laos_off_updates_the_url(app: AppTest) -> None:
+    app.run()
+    app.checkbox(key="country_LA").uncheck().run()
+    assert not app.exception
+    assert app.query_params["countries"] == "VN,KH"
+
+
+def test_a_period_without_events_says_so(app: AppTest) -> None:
+    app.query_params["province"] = "la-sekong"
+    app.query_params["from"] = "2000-01-01"
+    app.query_params["to"] = "2000-12-31"
+    app.run()
+    messages = [info.value for info in app.info]
+    assert "Chưa có sự kiện trong giai đoạn này" in messages
+
+
+def test_a_broken_data_file_is_named_not_a_traceback(
+    app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "boundaries").mkdir()
+    (tmp_path / "boundaries" / "units.csv").write_text("id,name\nvn-x,X\n", encoding="utf-8")
+    monkeypatch.setenv("BORDERATLAS_DATA_DIR", str(tmp_path))
+    app.run()
+    assert app.error, "expected an error message"
+    assert "units.csv" in app.error[0].value
