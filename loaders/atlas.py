@@ -152,10 +152,14 @@ def _on_map(unit_ids: list[str], day: date, source: DataSource, shown: set[str])
 def _venues(
     events: list[Event], units: gpd.GeoDataFrame, day: date, source: DataSource
 ) -> list[Venue]:
-    """Group events by where they took place; online meetings count at every connected venue."""
-    points = dict(zip(units["id"], units.geometry.representative_point(), strict=True))
+    """Group events by where they took place; online meetings count at every connected venue.
+
+    A venue named after a town in the gazetteer sits at the town; otherwise at a point inside
+    its unit.
+    """
+    unit_points = dict(zip(units["id"], units.geometry.representative_point(), strict=True))
     grouped: dict[str, list[Event]] = defaultdict(list)
-    names: dict[str, tuple[str, str]] = {}
+    where: dict[str, tuple[str, str, shapely.Point]] = {}
     for event in events:
         if event.venue is None:
             continue
@@ -164,14 +168,32 @@ def _venues(
         ]
         for name, unit in places:
             for mapped in boundaries.units_on(unit, day, source) if unit else ():
-                if mapped in points:
+                if mapped in unit_points:
                     key = f"{mapped}:{name}"
                     grouped[key].append(event)
-                    names[key] = (name, mapped)
-    return [
-        Venue(key, names[key][0], names[key][1], points[names[key][1]], tuple(evts))
-        for key, evts in grouped.items()
-    ]
+                    point = _town_point(name, mapped, source) or unit_points[mapped]
+                    where[key] = (name, mapped, point)
+    return [Venue(key, *where[key], tuple(evts)) for key, evts in grouped.items()]
+
+
+@lru_cache(maxsize=4)
+def _towns(source: DataSource) -> dict[tuple[str, str], shapely.Point]:
+    """Gazetteer towns by (normalised name, unit id): a venue named like a town in its unit."""
+    from loaders.gazetteer import normalize_name, read_places
+
+    return {
+        (normalize_name(name).compact, unit): shapely.Point(place.lon, place.lat)
+        for place in read_places(source).places
+        for name in (place.name, place.name_vi or "", *place.names)
+        for unit in place.units
+        if name
+    }
+
+
+def _town_point(name: str, unit: str, source: DataSource) -> shapely.Point | None:
+    from loaders.gazetteer import normalize_name
+
+    return _towns(source).get((normalize_name(name).compact, unit)) if name else None
 
 
 def events_frame(view: CooperationView) -> gpd.GeoDataFrame:

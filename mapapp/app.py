@@ -364,7 +364,7 @@ def main() -> None:
         )
         st.stop()
     view = cached_view(source, state.selection())
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([5, 3], gap="medium")
     with left:
         # st_folium changes the map it renders, so each run draws a copy of the cached one.
         fmap = copy.deepcopy(cached_map(source, state.selection(), state.options()))

@@ -209,3 +209,10 @@ def test_export_command_rejects_bad_usage(tmp_path: Path) -> None:
     assert (
         runner.invoke(app, ["export", str(tmp_path / "b.html"), "--from", "2025-13"]).exit_code == 2
     )
+
+
+def test_a_venue_named_after_a_town_sits_at_the_town() -> None:
+    venues = {v.name: v for v in cooperation_view(Selection()).venues}
+    hue = venues["Huế"].point
+    assert abs(hue.x - 107.59) < 0.05 and abs(hue.y - 16.46) < 0.05  # Huế city, not the centroid
+    assert venues["Huế"].unit == "vn-hue"
