@@ -226,6 +226,14 @@ def sidebar(state: AppState, units: dict[str, boundaries.Unit], choices: list[st
     )
 
 
+def focus_on(unit_id: str | None, view: CooperationView) -> tuple[float, float] | None:
+    """(lat, lon) of a point inside the selected unit, to centre the map on it."""
+    if not unit_id or unit_id not in set(view.units["id"]):
+        return None
+    point = view.units.loc[unit_id].geometry.representative_point()
+    return (point.y, point.x)
+
+
 def clicked_unit(result: dict | None, shown: set[str]) -> str | None:
     """The unit id of a clicked province, if the last click hit one on the map."""
     feature = (result or {}).get("last_active_drawing") or {}
@@ -368,12 +376,16 @@ def main() -> None:
     with left:
         # st_folium changes the map it renders, so each run draws a copy of the cached one.
         fmap = copy.deepcopy(cached_map(source, state.selection(), state.options()))
+        focus = focus_on(state.province, view)
         result = st_folium(
             fmap,
             key="atlas",
             height=640,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
+            # Changing these pans the map without re-mounting it (a province chosen in search).
+            center=focus,
+            zoom=7 if focus else None,
         )
         clicked = clicked_unit(result, set(view.units["id"]))
         if clicked and clicked != st.session_state.get("_last_click"):
