@@ -424,7 +424,7 @@ def _read_folder(
         except (OSError, UnicodeDecodeError) as error:
             problems.append(Problem(f"{folder}.schema", label, f"cannot read the file: {error}"))
             continue
-        record, errors = _parse_file(text, model)
+        record, errors = parse_record(text, model)
         problems += [Problem(f"{folder}.schema", label, msg, fld or None) for fld, msg in errors]
         if record is not None:
             parsed.append((name, label, record))
@@ -453,7 +453,7 @@ class _SafeTextDateLoader(yaml.SafeLoader):
     }
 
 
-def _parse_file(text: str, model: type[Model]) -> tuple[Model | None, list[tuple[str, str]]]:
+def parse_record(text: str, model: type[Model]) -> tuple[Model | None, list[tuple[str, str]]]:
     """Parse one YAML file into ``model``; on failure, (field, message) pairs instead."""
     try:
         data = yaml.load(text, Loader=_SafeTextDateLoader)  # a SafeLoader: plain data only
@@ -529,13 +529,13 @@ def check_events(source: DataSource) -> list[Problem]:
     event_by_id = {event_id: record for event_id, (_label, record) in events.items()}
     agreement_by_id = {agreement_id: record for agreement_id, (_l, record) in agreements.items()}
     for label, event in events.values():
-        problems += _check_event(event, label, units, crossings, agreement_by_id, event_by_id)
+        problems += check_event(event, label, units, crossings, agreement_by_id, event_by_id)
     for label, agreement in agreements.values():
         problems += _check_agreement(agreement, label, units, event_by_id)
     return problems
 
 
-def _check_event(
+def check_event(
     event: Event,
     label: str,
     units: UnitIndex | None,

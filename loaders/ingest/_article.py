@@ -1,0 +1,155 @@
+"""What an article says about itself (a front-matter header, a source line) and the shapes the
+extraction reports in: a field's finding with its evidence, a mention that is not the event's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from loaders._io import DataSource
+from loaders.events import Inference
+from loaders.ingest._text import Confidence, Evidence, Language, Sentence
+
+HEADER_KEYS = ("published", "url", "publisher", "title", "language")
+
+
+class Finding(BaseModel):
+    """One field of the draft record: its value, where the text says so, how sure we are."""
+
+    field: str  # the Event field, e.g. "date", "venue", "provinces.LA", "agreements"
+    value: Any
+    evidence: list[Evidence]
+    confidence: Confidence
+    note: str | None = None
+
+
+class Mention(BaseModel):
+    """Something the article names that is not the event's own: an anniversary, a plan, a
+    place outside the lead, a document with no record."""
+
+    what: str  # "date", "place", "document"
+    value: Any
+    role: str  # "anniversary", "planned", "period", "earlier", "signing", "mentioned" ...
+    evidence: list[Evidence]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the text comes from, as far as the caller or the text's own header knows."""
+
+    url: str | None = None
+    publisher: str | None = None
+    title: str | None = None
+    language: Language | None = None
+    published: date | None = None
+    file_name: str | None = None  # the file the text was read from
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?)\n---[ \t]*\n", re.DOTALL)
+# "Nguồn SGGP : https://...", "Source: VNA - https://...", "Nguồn: https://..."
+_SOURCE_LINE = re.compile(
+    r"^(?:Nguồn|Source)\b\s*:?\s*(?:(?P<pub>[^:\n]{1,60}?)\s*[:–-]\s*)?(?P<url>https?://\S+)",
+    re.MULTILINE,
+)
+_DATELINE = re.compile(r"^\((?P<pub>[\w.\- ]{2,40})\)\s*[-–]", re.MULTILINE)
+
+
+def read_header(text: str) -> tuple[Origin, int, list[str]]:
+    """A YAML front matter block (``---`` lines around ``published:``, ``url:``, ``publisher:``,
+    ``title:``, ``language:``) and in-text source lines ("Nguồn SGGP : https://...", a
+    "(Baonghean.vn) -" dateline): the origin, the offset where the article starts, warnings."""
+    warnings: list[str] = []
+    found: dict[str, Any] = {}
+    body_start = 0
+    block = _FRONT_MATTER.match(text)
+    if block is not None:
+        body_start = block.end()
+        try:
+            data = yaml.safe_load(block.group("body"))
+        except yaml.YAMLError as error:
+            data = None
+            warnings.append(f"the header is not valid YAML and was ignored: {error}")
+        if isinstance(data, dict):
+            unknown = sorted(str(k) for k in data if k not in HEADER_KEYS)
+            if unknown:
+                warnings.append(f"header keys ignored: {', '.join(unknown)}")
+            found = {k: data[k] for k in HEADER_KEYS if data.get(k) is not None}
+    body = text[body_start:]
+    line = _SOURCE_LINE.search(body)
+    dateline = _DATELINE.search(body[:2000])
+    url = found.get("url") or (line.group("url") if line else None)
+    publisher = found.get("publisher") or (line and line.group("pub"))
+    publisher = publisher or (dateline and dateline.group("pub"))
+    return (
+        Origin(
+            url=str(url).rstrip(".,;") if url else None,
+            publisher=str(publisher).strip() if publisher else None,
+            title=found.get("title"),
+            language=found.get("language") if found.get("language") in ("vi", "en") else None,
+            published=_header_date(found.get("published"), warnings),
+        ),
+        body_start,
+        warnings,
+    )
+
+
+def _header_date(value: Any, warnings: list[str]) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        warnings.append(f"header 'published' is not a date (YYYY-MM-DD): {value!r}")
+        return None
+
+
+def merge_origin(given: Origin, header: Origin) -> Origin:
+    """The caller's values win; the header fills the gaps."""
+    return Origin(
+        url=given.url or header.url,
+        publisher=given.publisher or header.publisher,
+        title=given.title or header.title,
+        language=given.language or header.language,
+        published=given.published or header.published,
+        file_name=given.file_name,
+    )
+
+
+@dataclass
+class Work:
+    """Everything read from the text, shared by the steps that build the draft."""
+
+    text: str
+    folded: str
+    language: Language
+    sentences: list[Sentence]
+    body_start: int
+    headline: Sentence | None
+    published: date | None
+    source: DataSource
+    findings: list[Finding] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    inferred: list[Inference] = field(default_factory=list)
+
+    def find(
+        self,
+        name: str,
+        value: Any,
+        evidence: list[Evidence],
+        confidence: Confidence,
+        note: str | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(field=name, value=value, evidence=evidence, confidence=confidence, note=note)
+        )
+
+    def infer(self, name: str, reason: str) -> None:
+        self.inferred.append(Inference(field=name, reason=reason))
