@@ -366,45 +366,28 @@ def _check_geometry(units: gpd.GeoDataFrame, _: OfficialFacts, source: DataSourc
     ]
 
 
-def _check_lineage(units: gpd.GeoDataFrame, _: OfficialFacts, source: DataSource) -> list[Problem]:
+def _check_lineage(_: gpd.GeoDataFrame, __: OfficialFacts, source: DataSource) -> list[Problem]:
+    """Every link names known units, and the dates meet: the predecessor ends the day before
+    the link takes effect, the successor starts on it."""
     label = source.label(LINEAGE_FILE)
+    units = {unit.id: unit for unit in read_units(source)}
     problems = []
+
+    def report(message: str, field: str, record: str) -> None:
+        problems.append(Problem("boundaries.lineage", label, message, field=field, record=record))
+
     for link in lineage(source):
-        for role in ("predecessor", "successor"):
-            if getattr(link, role) not in units.index:
-                problems.append(
-                    Problem(
-                        "boundaries.lineage",
-                        label,
-                        "unknown unit id",
-                        field=role,
-                        record=getattr(link, role),
-                    )
-                )
-        if problems:
+        unknown = [r for r in ("predecessor", "successor") if getattr(link, r) not in units]
+        for role in unknown:
+            report("unknown unit id", role, getattr(link, role))
+        if unknown:
             continue
-        before = units.loc[link.predecessor, "valid_to"]
-        after = units.loc[link.successor, "valid_from"]
-        if before is None or before >= link.effective:
-            problems.append(
-                Problem(
-                    "boundaries.lineage",
-                    label,
-                    f"predecessor still valid on {link.effective}",
-                    field="effective",
-                    record=link.predecessor,
-                )
-            )
-        if after != link.effective:
-            problems.append(
-                Problem(
-                    "boundaries.lineage",
-                    label,
-                    f"successor starts {after}, not {link.effective}",
-                    field="effective",
-                    record=link.successor,
-                )
-            )
+        ended = units[link.predecessor].valid_to
+        if ended is None or ended >= link.effective:
+            report(f"predecessor still valid on {link.effective}", "effective", link.predecessor)
+        started = units[link.successor].valid_from
+        if started != link.effective:
+            report(f"successor starts {started}, not {link.effective}", "effective", link.successor)
     return problems
 
 

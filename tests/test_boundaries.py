@@ -265,3 +265,18 @@ def test_provinces_command_lists_border_units_as_json() -> None:
 def test_provinces_command_rejects_a_malformed_date() -> None:
     result = CliRunner().invoke(app, ["provinces", "--as-of", "9/12/2025"])
     assert result.exit_code == 2
+
+
+def test_lineage_dates_that_do_not_meet_are_reported(data_dir: Path) -> None:
+    lineage_csv = data_dir / "lineage.csv"
+    shutil.copy(Path(boundaries.__file__).parent.parent / "geodata" / "lineage.csv", lineage_csv)
+    text = lineage_csv.read_text(encoding="utf-8")
+    broken = text.replace(
+        "vn-quang-nam,vn-da-nang-2025,2025-07-01", "vn-quang-nam,vn-da-nang-2025,2025-08-01"
+    )
+    broken += "vn-nowhere,vn-hue,2025-01-01,rename,none\n"
+    lineage_csv.write_text(broken, encoding="utf-8")
+    problems = [p for p in validate(DataSource(data_dir)) if p.check == "boundaries.lineage"]
+    messages = {(p.record, p.message) for p in problems}
+    assert ("vn-da-nang-2025", "successor starts 2025-07-01, not 2025-08-01") in messages
+    assert ("vn-nowhere", "unknown unit id") in messages
