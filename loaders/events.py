@@ -443,8 +443,13 @@ def _read_folder(
     return records, problems
 
 
-class _SafeTextDateLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that leaves dates as text: PyYAML would raise on ``2019-13-01`` before
+# libyaml's safe loader parses ten times faster than the pure-Python one (100k events load in
+# minutes, not tens of minutes); both build the same plain data.
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SafeTextDateLoader(_SafeBase):
+    """A safe YAML loader that leaves dates as text: PyYAML would raise on ``2019-13-01`` before
     the schema could report it against its field, and partial dates need our parser anyway."""
 
     yaml_implicit_resolvers: ClassVar = {

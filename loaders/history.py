@@ -71,18 +71,22 @@ def unit_history(
     kinds: Iterable[EventKind] | None = None,
     country: Country | None = None,
     include_agreements: bool = True,
+    events: Iterable[Event] | None = None,
+    agreements: Iterable[Agreement] | None = None,
 ) -> list[HistoryEntry]:
     """Events and agreements naming ``unit_id`` or its predecessors, newest first.
 
     ``start``/``end`` keep records whose date overlaps that period (undated records are then left
     out); ``kinds`` keeps only events of those kinds; ``country`` keeps records involving it.
-    Raises :class:`UnknownUnitError` for an id that is not a unit.
+    ``events``/``agreements``: records already loaded (the app's cache); by default they are
+    read from ``source``. Raises :class:`UnknownUnitError` for an id that is not a unit.
     """
     source = source or DataSource()
     lineage = lineage_of(unit_id, source)
-    entries = [HistoryEntry(e, via) for e in load_events(source) if (via := _named(lineage, e))]
+    events = load_events(source) if events is None else events
+    entries = [HistoryEntry(e, via) for e in events if (via := _named(lineage, e))]
     if include_agreements and kinds is None:
-        agreements = load_agreements(source)
+        agreements = load_agreements(source) if agreements is None else agreements
         entries += [HistoryEntry(a, via) for a in agreements if (via := _named(lineage, a))]
     keep = _Filter(start, end, None if kinds is None else set(kinds), country)
     return sorted((entry for entry in entries if keep(entry.record)), key=_newest_first)
@@ -103,7 +107,11 @@ def filter_events(
 
 
 def counterparts(
-    unit_id: str, source: DataSource | None = None, *, current: bool = False
+    unit_id: str,
+    source: DataSource | None = None,
+    *,
+    current: bool = False,
+    events: Iterable[Event] | None = None,
 ) -> list[Counterpart]:
     """Foreign units that met ``unit_id`` (or its predecessors) in joint events, most first.
 
@@ -114,7 +122,7 @@ def counterparts(
     source = source or DataSource()
     lineage = set(lineage_of(unit_id, source))
     met: dict[str, set[str]] = {}  # partner unit -> ids of the events it shared
-    for event in load_events(source):
+    for event in load_events(source) if events is None else events:
         our_sides = {side for side, ids in event.provinces.items() if lineage & set(ids)}
         others = [u for side, ids in event.provinces.items() if side not in our_sides for u in ids]
         if not our_sides:

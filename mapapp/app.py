@@ -264,7 +264,7 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
     now = boundaries.current_units_of(unit.id, source)
     if now != [unit.id]:
         st.markdown(f"**{t('part_of', lang)}:** " + ", ".join(name(units[u], lang) for u in now))
-    partners = counterparts(unit.id, source, current=True)
+    partners = counterparts(unit.id, source, current=True, events=data.events)
     if partners:
         st.markdown(
             f"**{t('counterparts', lang)}:** "
@@ -284,6 +284,8 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
         start=state.start,
         end=state.end,
         kinds=[EventKind(k) for k in state.kinds] or None,
+        events=data.events,  # the cached records: never re-read the files on a click
+        agreements=data.agreements.values(),
     )
     if not history:
         st.info(t("no_events", lang))
@@ -293,7 +295,7 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
     st.dataframe(
         rows,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={"source": st.column_config.LinkColumn("source")},
     )
     years = [int(r["date"][:4]) for r in rows if r["date"]]
