@@ -558,19 +558,20 @@ def run_app(
     ] = False,
 ) -> None:
     """Run the Streamlit app on the embedded data (or --data-dir)."""
+    import getpass
     import os
-    import subprocess
     import tempfile
 
     from mapapp.serve import launch
 
-    run_dir = Path(tempfile.gettempdir()) / f"borderatlas-app-{os.getuid()}"
+    run_dir = Path(tempfile.gettempdir()) / f"borderatlas-app-{getpass.getuser()}"
     command = launch(port, headless, run_dir)
     env = dict(os.environ)
     if State.source.user_dir is not None:
         env[DATA_DIR_ENV] = str(State.source.user_dir)
     typer.echo(f"borderatlas app on http://localhost:{port} (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(command, env=env))
+    # Become the server (no child process): stopping `borderatlas app` stops Streamlit too.
+    os.execve(command[0], command, env)
 
 
 class CountryChoice(str, Enum):
@@ -772,6 +773,71 @@ def _print_draft(result: dict[str, Any], draft: Any) -> None:
 def _short(value: Any, width: int = 60) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _sizes(text: str | None) -> tuple[int, ...] | None:
+    """``--sizes 1000,10000`` as event counts; anything else is bad usage."""
+    if text is None:
+        return None
+    try:
+        sizes = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise typer.BadParameter(f"expected counts like 1000,10000 (value: {text!r})")
+    return sizes
+
+
+@app.command()
+def bench(
+    as_json: JsonFlag = False,
+    quick: Annotated[
+        bool,
+        typer.Option("--quick", help="A smaller run: 10k names, up to 10k events, no browser."),
+    ] = False,
+    seeds: Annotated[
+        Path,
+        typer.Option("--seeds", help="Folder of articles (*.txt) to time ingestion on."),
+    ] = Path("seeds"),
+    markdown: Annotated[
+        Path | None,
+        typer.Option("--markdown", help="Also write the table and the machine as Markdown."),
+    ] = None,
+    names: Annotated[int | None, typer.Option("--names", hidden=True, min=2)] = None,
+    sizes: Annotated[str | None, typer.Option("--sizes", hidden=True)] = None,
+) -> None:
+    """Measure geocoding, loading, export, ingestion, the app and scale; print each figure next
+    to its baseline and target (targets are reported, not enforced). Exit 1 if a step failed."""
+    from dataclasses import replace
+
+    from loaders._io import write_atomic
+    from mapapp.bench import (
+        COLUMNS,
+        FULL,
+        QUICK,
+        describe_machine,
+        markdown_report,
+        run_suite,
+        table_rows,
+    )
+
+    config = replace(QUICK if quick else FULL, seeds=seeds, data_dir=State.source.user_dir)
+    if names is not None:
+        config = replace(config, names=names, baseline_sample=min(names, config.baseline_sample))
+    config = replace(config, sizes=_sizes(sizes) or config.sizes)
+    report = run_suite(config, progress=lambda message: typer.echo(message, err=True))
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        _print_table(table_rows(report.results), COLUMNS)
+        typer.echo(f"machine: {describe_machine(report.machine)}")
+    if markdown is not None:
+        command = "borderatlas bench" + (" --quick" if quick else "")
+        command += f" --seeds {seeds}" if seeds != Path("seeds") else ""
+        write_atomic(markdown, markdown_report(report, command), overwrite=True)
+    if report.failed:
+        typer.echo(f"error: step(s) failed: {', '.join(report.failed)}", err=True)
+        raise typer.Exit(1)
 
 
 def main() -> None:
