@@ -1,4 +1,4 @@
-"""The ``borderatlas`` command line: the public contract of ``../shared/DESIGN.md``.
+"""The ``borderatlas`` command line: a public contract (see the README) tests and users use.
 
 Every command prints readable text by default and JSON with ``--json``; exit codes are 0 on
 success, 1 on validation failure or a required match not found, 2 on bad usage.
