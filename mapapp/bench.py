@@ -521,7 +521,7 @@ def app_server(data_dir: str | None, run_dir: Path) -> Iterator[tuple[str, int]]
     log = run_dir / "streamlit.log"
     with open(log, "w") as out:  # its own session: stopping it stops Streamlit too
         server = subprocess.Popen(
-            [*command, "--headless"],
+            [*command, "--headless"],  # as tests/browser start it
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -530,6 +530,7 @@ def app_server(data_dir: str | None, run_dir: Path) -> Iterator[tuple[str, int]]
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, log)
+        # `borderatlas app` becomes Streamlit (exec); were Streamlit its child, measure the child.
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         yield url, int(children[0]) if children else server.pid
     finally:
