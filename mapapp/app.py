@@ -155,6 +155,14 @@ def cached_export(
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_event_files(source: DataSource, selection: Selection) -> tuple[str, str]:
+    """The selection's events as CSV and GeoJSON text, built once per selection (at 100k events
+    building them took two thirds of every rerun)."""
+    frame = events_frame(cached_view(source, selection))
+    return frame.drop(columns="geometry").to_csv(index=False), frame.to_json(drop_id=True)
+
+
 # --- the page ----------------------------------------------------------------------------------
 
 
@@ -332,7 +340,7 @@ def history_row(record, lang: Lang, units: dict, data: AtlasData) -> dict[str, s
 def downloads(state: AppState, view: CooperationView, source: DataSource) -> None:
     """The current map as HTML, and the filtered events as CSV and GeoJSON."""
     lang = state.lang
-    frame = events_frame(view)
+    table, geojson = cached_event_files(source, state.selection())
     cols = st.columns(3)
     html = cached_export(source, str(source.user_dir), state.selection(), state.options())
     cols[0].download_button(
@@ -340,14 +348,14 @@ def downloads(state: AppState, view: CooperationView, source: DataSource) -> Non
     )
     cols[1].download_button(
         "⬇ CSV",
-        frame.drop(columns="geometry").to_csv(index=False),
+        table,
         file_name="borderatlas-events.csv",
         mime="text/csv",
         key="download_csv",
     )
     cols[2].download_button(
         "⬇ GeoJSON",
-        frame.to_json(drop_id=True),
+        geojson,
         file_name="borderatlas-events.geojson",
         mime="application/geo+json",
         key="download_geojson",
