@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,47 +9,17 @@ import pytest
 from shapely.ops import polylabel
 
 from loaders.boundaries import load_units
+from mapapp.bench import app_server
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-STARTUP_SECONDS = 90
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "BORDERATLAS_DATA_DIR"}
-    env["TMPDIR"] = str(tmp_path_factory.mktemp("app-run"))
-    log = tmp_path_factory.mktemp("app-log") / "streamlit.log"
-    with open(log, "w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mapapp.cli", "app", "--port", str(port), "--headless"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"the app did not start: {log.read_text()[-2000:]}")
+    """`borderatlas app --headless` on a free port, started and stopped as the bench does."""
+    with app_server(None, tmp_path_factory.mktemp("app-run")) as (url, _pid):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def wait_for_map(page):
