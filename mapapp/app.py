@@ -32,6 +32,7 @@ from loaders.history import counterparts, unit_history
 from mapapp import popups
 from mapapp.assets import make_offline
 from mapapp.build import LAYERS, MapOptions, draw
+from mapapp.escaping import csv_cell, markdown_text
 from mapapp.export import render_html
 from mapapp.i18n import LANGS, Lang, t
 
@@ -66,6 +67,11 @@ class AppState:
 
 # --- URL state -------------------------------------------------------------------------------
 
+# The first date the units are drawn for: the unit table starts with Vietnam's 63 provinces, in
+# place since Hà Tây joined Hà Nội on 2008-08-01. Streamlit's date picker raises on a value
+# outside its range, so a URL asking for one is ignored with a note instead of crashing the page.
+AS_OF_FIRST = date(2008, 8, 1)
+
 
 def state_from_params(params: dict[str, str]) -> AppState:
     """Read the state from query parameters; a bad value is dropped with a note, never fatal."""
@@ -87,13 +93,20 @@ def state_from_params(params: dict[str, str]) -> AppState:
             notes.append(f"ignored {name}={params[name]} (expected YYYY-MM-DD)")
             return None
 
+    def as_of() -> date | None:
+        when = day("as_of")
+        if when is not None and not AS_OF_FIRST <= when <= date.today():
+            notes.append(f"ignored as_of={when} (units are drawn from {AS_OF_FIRST} to today)")
+            return None
+        return when
+
     lang = params.get("lang", state.lang)
     return AppState(
         countries=listed("countries", COUNTRIES, COUNTRIES),
         themes=listed("layers", THEMES, THEMES),
         start=day("from"),
         end=day("to"),
-        as_of=day("as_of"),
+        as_of=as_of(),
         kinds=listed("kinds", tuple(k.value for k in EventKind), ()),
         lang=lang if lang in LANGS else state.lang,
         province=params.get("province") or None,
@@ -160,7 +173,8 @@ def cached_event_files(source: DataSource, selection: Selection) -> tuple[str, s
     """The selection's events as CSV and GeoJSON text, built once per selection (at 100k events
     building them took two thirds of every rerun)."""
     frame = events_frame(cached_view(source, selection))
-    return frame.drop(columns="geometry").to_csv(index=False), frame.to_json(drop_id=True)
+    table = frame.drop(columns="geometry").map(csv_cell)  # no cell runs as a spreadsheet formula
+    return table.to_csv(index=False), frame.to_json(drop_id=True)
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -206,7 +220,7 @@ def sidebar(state: AppState, units: dict[str, boundaries.Unit], choices: list[st
         key="kinds",
     )
     as_of = st.sidebar.date_input(
-        t("units_of", lang), value=state.as_of or today, min_value=date(2008, 8, 1), key="as_of"
+        t("units_of", lang), value=state.as_of or today, min_value=AS_OF_FIRST, key="as_of"
     )
     labels = {uid: f"{units[uid].name_vi} · {units[uid].name}" for uid in choices}
     options = ["", *sorted(choices, key=lambda u: labels[u])]
@@ -261,9 +275,13 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
             else "Click a province on the map to read its cooperation history."
         )
         return
-    name = popups.unit_name
-    st.subheader(f"{unit.name_vi} · {unit.name}")
-    st.caption(f"{t(unit.country, lang)} · {unit.kind} · ISO {unit.iso_3166_2 or '—'}")
+    def name(unit: boundaries.Unit | None, lang: Lang, fallback: str = "") -> str:
+        return markdown_text(popups.unit_name(unit, lang, fallback))
+
+    st.subheader(markdown_text(f"{unit.name_vi} · {unit.name}"))
+    st.caption(
+        markdown_text(f"{t(unit.country, lang)} · {unit.kind} · ISO {unit.iso_3166_2 or '—'}")
+    )
     former = boundaries.predecessors_of(unit.id, source)
     if former:
         st.markdown(
@@ -280,7 +298,7 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
         )
     family = {unit.id, *former}
     gates = [
-        c.pair_name
+        markdown_text(c.pair_name)
         for c in data.crossings
         if family & {c.province_2024, c.province_today, c.foreign_province}
     ]

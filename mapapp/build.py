@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 
 import folium
 import shapely
@@ -13,6 +12,7 @@ from folium.plugins import Fullscreen, MiniMap, Search
 from loaders import boundaries
 from loaders.atlas import AtlasData, CooperationView, Selection, cooperation_view, load_atlas
 from mapapp import layers, popups
+from mapapp.escaping import html_text
 from mapapp.i18n import Lang, t
 
 LAYERS = ("provinces", "borders", "crossings", "meetings", "links", "context")
@@ -136,7 +136,7 @@ def _search(view: CooperationView, lang: Lang, units, fmap: folium.Map) -> Searc
 def _search_point(name: str, point) -> dict:
     return {
         "type": "Feature",
-        "properties": {"name": escape(name)},
+        "properties": {"name": html_text(name)},
         "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
     }
 
@@ -184,8 +184,8 @@ def _legend(scale, lang: Lang) -> _Legend:
         rows.append(f'<i style="background:{scale.rgb_hex_str(low)}"></i>{label}')
     crossing_rows = [
         f'<span class="ba-dot" style="background:{CROSSING_DOT[colour]}"></span>'
-        f"{escape(t(kind, lang))}"
+        f"{html_text(t(kind, lang))}"
         for kind, (colour, _icon) in layers.CROSSING_ICON.items()
     ]
     body = "<br>".join(rows) + "<hr style='margin:4px 0'>" + "<br>".join(crossing_rows)
-    return _Legend(f"{LEGEND_CSS}<b>{escape(t('event_count', lang))}</b><br>{body}")
+    return _Legend(f"{LEGEND_CSS}<b>{html_text(t('event_count', lang))}</b><br>{body}")

@@ -2,13 +2,12 @@
 (shaded by events), border lines, crossings, meeting venues and cooperation links.
 
 Every layer is its own ``FeatureGroup`` so the layer control can switch it; strings reach the
-page only through :mod:`mapapp.popups`, which escapes them.
+page only through :mod:`mapapp.popups`, which escapes them and builds every tooltip and popup.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
 
 import folium
 import shapely
@@ -19,6 +18,7 @@ from loaders.atlas import CooperationView
 from loaders.boundaries import Unit
 from loaders.events import Agreement
 from mapapp import popups
+from mapapp.escaping import html_text
 from mapapp.i18n import Lang, t
 
 NO_EVENTS_FILL = "#f4f1ea"
@@ -120,7 +120,7 @@ def border_layer(lines: dict[str, shapely.Geometry], lang: Lang) -> folium.Featu
         folium.GeoJson(
             shapely.geometry.mapping(line),
             style_function=lambda _f, b=border: {"color": BORDER_STYLE[b], "weight": 3.5},
-            tooltip=escape(border),
+            tooltip=popups.tooltip(html_text(border)),
             pane=BORDERS_PANE,
         ).add_to(group)
     return group
@@ -132,19 +132,19 @@ def crossings_layer(view: CooperationView, lang: Lang) -> folium.FeatureGroup:
     for crossing in view.crossings:
         kind = crossing.crossing_class
         colour, icon = CROSSING_ICON.get(kind, ("gray", "circle"))
-        when = f" ({escape(crossing.status_date)})" if crossing.status_date else ""
+        when = f" ({html_text(crossing.status_date)})" if crossing.status_date else ""
         details = (
-            f"<h4>{escape(crossing.pair_name)}</h4>"
-            f"<p>{escape(t('class', lang))}: {escape(t(kind, lang))}; "
-            f"{escape(t('status', lang))}: {escape(t(crossing.status, lang))}{when}</p>"
-            f"<p>{escape(t('position', lang))} ({escape(t('confidence', lang))} "
-            f"{escape(crossing.confidence)}): {escape(crossing.source_note)}</p>"
+            f"<h4>{html_text(crossing.pair_name)}</h4>"
+            f"<p>{html_text(t('class', lang))}: {html_text(t(kind, lang))}; "
+            f"{html_text(t('status', lang))}: {html_text(t(crossing.status, lang))}{when}</p>"
+            f"<p>{html_text(t('position', lang))} ({html_text(t('confidence', lang))} "
+            f"{html_text(crossing.confidence)}): {html_text(crossing.source_note)}</p>"
         )
         folium.Marker(
             location=(crossing.lat, crossing.lon),
             icon=folium.Icon(color=colour, icon=icon, prefix="fa"),
-            tooltip=f"{escape(crossing.pair_name)} · {escape(t(kind, lang))}",
-            popup=folium.Popup(details, max_width=360),
+            tooltip=popups.tooltip(f"{html_text(crossing.pair_name)} · {html_text(t(kind, lang))}"),
+            popup=popups.popup(details, max_width=360),
         ).add_to(group)
     return group
 
@@ -161,14 +161,16 @@ def meetings_layer(
             for e in venue.events[: popups.MAX_EVENTS_IN_POPUP]
         ]
         extra = len(venue.events) - len(lines)
-        more = f"<p>{escape(t('more', lang, n=extra))}</p>" if extra > 0 else ""
+        more = f"<p>{html_text(t('more', lang, n=extra))}</p>" if extra > 0 else ""
         place = popups.unit_name(units.get(venue.unit), lang, venue.unit or "")
-        heading = f"<h4>{escape(venue.name)} ({escape(place)})</h4>"
+        heading = f"<h4>{html_text(venue.name)} ({html_text(place)})</h4>"
         folium.Marker(
             location=(venue.point.y, venue.point.x),
             icon=folium.Icon(color="darkgreen", icon="handshake", prefix="fa"),
-            tooltip=f"{escape(venue.name)}: {len(venue.events)} {escape(t('events', lang))}",
-            popup=folium.Popup(heading + "<ul>" + "".join(lines) + "</ul>" + more, max_width=420),
+            tooltip=popups.tooltip(
+                f"{html_text(venue.name)}: {len(venue.events)} {html_text(t('events', lang))}"
+            ),
+            popup=popups.popup(heading + "<ul>" + "".join(lines) + "</ul>" + more, max_width=420),
         ).add_to(cluster)
     return group
 
@@ -186,7 +188,9 @@ def links_layer(view: CooperationView, lang: Lang, units: dict[str, Unit]) -> fo
             color="#065f46",
             opacity=0.75,
             dash_array="6 4",
-            tooltip=f"{escape(names)}: {count} {escape(t('joint_events', lang))}",
+            tooltip=popups.tooltip(
+                f"{html_text(names)}: {count} {html_text(t('joint_events', lang))}"
+            ),
             pane=LINKS_PANE,
         ).add_to(group)
     return group
