@@ -18,6 +18,7 @@ from loaders import __version__
 from loaders._errors import BorderAtlasError
 from loaders._io import DATA_DIR_ENV, DataSource
 from loaders.events import EventKind
+from mapapp.serve import DEFAULT_HOST, launch, private_run_dir
 
 app = typer.Typer(
     name="borderatlas",
@@ -552,24 +553,30 @@ def _print_import(result: Any, written: Any) -> None:
 
 @app.command("app")
 def run_app(
-    port: Annotated[int, typer.Option("--port", help="Port to serve the app on.")] = 8501,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to serve the app on.")
+    ] = 8501,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on. The default serves this machine only; the app has no "
+            "login, so expose it (0.0.0.0) only behind a proxy that authenticates.",
+        ),
+    ] = DEFAULT_HOST,
     headless: Annotated[
         bool, typer.Option("--headless", help="Do not open a browser window.")
     ] = False,
 ) -> None:
     """Run the Streamlit app on the embedded data (or --data-dir)."""
-    import getpass
     import os
-    import tempfile
 
-    from mapapp.serve import launch
-
-    run_dir = Path(tempfile.gettempdir()) / f"borderatlas-app-{getpass.getuser()}"
-    command = launch(port, headless, run_dir)
+    command = launch(port, headless, private_run_dir(), host)
     env = dict(os.environ)
     if State.source.user_dir is not None:
         env[DATA_DIR_ENV] = str(State.source.user_dir)
-    typer.echo(f"borderatlas app on http://localhost:{port} (Ctrl+C to stop)")
+    shown = "localhost" if host == DEFAULT_HOST else host
+    typer.echo(f"borderatlas app on http://{shown}:{port} (Ctrl+C to stop)")
     # Become the server (no child process): stopping `borderatlas app` stops Streamlit too.
     os.execve(command[0], command, env)
 

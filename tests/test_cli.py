@@ -20,3 +20,32 @@ def test_help_lists_the_data_dir_option() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     assert "--data-dir" in result.stdout
+
+
+def test_app_refuses_a_port_out_of_range_as_bad_usage() -> None:
+    result = runner.invoke(app, ["app", "--port", "99999"])
+    assert result.exit_code == 2
+
+
+def test_app_serves_this_machine_only_unless_told_otherwise(tmp_path) -> None:
+    from mapapp.serve import launch
+
+    command = launch(8600, True, tmp_path)
+    assert command[command.index("--server.address") + 1] == "127.0.0.1"
+    exposed = launch(8600, True, tmp_path, host="0.0.0.0")
+    assert exposed[exposed.index("--server.address") + 1] == "0.0.0.0"
+
+
+def test_app_launch_directory_is_new_and_private_to_the_user() -> None:
+    import stat
+
+    from mapapp.serve import private_run_dir
+
+    first, second = private_run_dir(), private_run_dir()
+    try:
+        assert first != second  # never a predictable, reusable path another user could plant
+        assert stat.S_IMODE(first.stat().st_mode) == 0o700
+        assert first.stat().st_uid == second.stat().st_uid
+    finally:
+        first.rmdir()
+        second.rmdir()
