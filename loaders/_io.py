@@ -57,6 +57,10 @@ class DataSource:
         found = self.locate(relative)
         return str(found) if isinstance(found, Path) else f"geodata/{relative}"
 
+    def is_users(self, label: str) -> bool:
+        """Whether ``label`` (from :meth:`label`) is a file of the user's data directory."""
+        return self.user_dir is not None and Path(label).is_relative_to(self.user_dir)
+
     def list_dir(self, relative: str) -> list[tuple[str, Traversable | Path]]:
         """Files in folder ``relative``; the user's copies replace embedded ones of that name."""
         files: dict[str, Traversable | Path] = {}

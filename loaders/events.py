@@ -178,7 +178,7 @@ class Source(_Record):
     title: Text | None = None
     url: HttpUrl | None = None  # http(s) only: URLs end up as links in the app
     published: RecordedDate | None = None
-    language: Literal["vi", "en", "fr", "lo", "km"]
+    language: Literal["vi", "en", "fr", "es", "lo", "km"]
     seed: Annotated[str, StringConstraints(pattern=r"^[\w.-]+\.txt$")] | None = None
     note: Text | None = None  # e.g. "corroborates the date and venue only"
 
@@ -205,6 +205,10 @@ class Level(str, Enum):
     border_guard = "border_guard"
 
 
+# Levels whose events always happen between named provinces: validate requires ``provinces``.
+PROVINCIAL_LEVELS = frozenset({Level.province, Level.border_guard})
+
+
 # --- events ---------------------------------------------------------------------------------
 
 
@@ -222,7 +226,8 @@ class EventKind(str, Enum):
     working_group_meeting = "working_group_meeting"  # "Nhóm công tác"
     joint_patrol = "joint_patrol"  # "tuần tra song phương"
     signing = "signing"
-    border_gate_inauguration = "border_gate_inauguration"
+    border_gate_inauguration = "border_gate_inauguration"  # a gate or opening starts operating
+    border_gate_upgrade = "border_gate_upgrade"  # "nâng cấp": a gate raised to main/international
     diplomatic_relations = "diplomatic_relations"  # establishment of relations
     other = "other"
 
@@ -289,6 +294,7 @@ class Event(_Record):
     date: RecordedDate
     end_date: RecordedDate | None = None  # last day of a multi-day event
     kind: EventKind
+    series: Slug | None = None  # the recurring meeting it belongs to (``series/<id>.yaml``)
     ordinal: int | None = Field(default=None, ge=1)  # N in "the Nth annual meeting"
     level: Level
     border: Border | None = None  # the border the event is about, when it is about one
@@ -382,9 +388,31 @@ class Agreement(_Record):
     notes: Text | None = None
 
 
+# --- series ---------------------------------------------------------------------------------
+
+
+class Series(_Record):
+    """A meeting that recurs: the annual talks of two provinces, a numbered conference.
+
+    Events name it in ``series`` and give their session number in ``ordinal`` when the sources
+    number the sessions (``numbered: true``); the coverage report then lists the sessions that
+    no record holds yet.
+    """
+
+    id: Slug
+    title: Bilingual  # the series, not a session: "Annual meeting of the border delegations"
+    level: Level
+    border: Border | None = None
+    countries: list[Country] = Field(min_length=1)
+    provinces: dict[Country, list[UnitId]] = {}  # the regular parties, for province-level series
+    numbered: bool = False  # whether the sources number the sessions ("the 29th meeting")
+    sources: list[Source] = []  # reports that describe the series itself, when a fact needs one
+    notes: Text | None = None
+
+
 # --- reading --------------------------------------------------------------------------------
 
-Model = TypeVar("Model", Event, Agreement)
+Model = TypeVar("Model", Event, Agreement, Series)
 
 
 def read_events(source: DataSource | None = None) -> tuple[list[Event], list[Problem]]:
@@ -397,6 +425,17 @@ def read_agreements(source: DataSource | None = None) -> tuple[list[Agreement], 
     """Every agreement file that parses, and a Problem for each one that does not."""
     found, problems = _read_folder(source or DataSource(), "agreements", Agreement)
     return [record for _label, record in found.values()], problems
+
+
+def read_series(source: DataSource | None = None) -> tuple[list[Series], list[Problem]]:
+    """Every series file that parses, and a Problem for each one that does not."""
+    found, problems = _read_folder(source or DataSource(), "series", Series)
+    return [record for _label, record in found.values()], problems
+
+
+def load_series(source: DataSource | None = None) -> list[Series]:
+    """The series that parse, by id; bad records are left out, not fatal."""
+    return sorted(read_series(source)[0], key=lambda series: series.id)
 
 
 def load_events(source: DataSource | None = None) -> list[Event]:
@@ -530,14 +569,69 @@ def check_events(source: DataSource) -> list[Problem]:
         units = None
         message = f"cannot check place ids, the unit table is unavailable: {error!r}"
         problems.append(Problem("events.places", source.label("boundaries"), message))
+    series, series_problems = _read_folder(source, "series", Series)
+    problems += series_problems
     crossings = crossing_ids(source)
     event_by_id = {event_id: record for event_id, (_label, record) in events.items()}
     agreement_by_id = {agreement_id: record for agreement_id, (_l, record) in agreements.items()}
+    series_by_id = {series_id: record for series_id, (_label, record) in series.items()}
     for label, event in events.values():
         problems += check_event(event, label, units, crossings, agreement_by_id, event_by_id)
+        problems += _check_event_series(event, label, series_by_id)
+    problems += _check_ordinals(events, source)
     for label, agreement in agreements.values():
         problems += _check_agreement(agreement, label, units, event_by_id)
+    for label, one_series in series.values():
+        problems += _check_series(one_series, label, units)
     return problems
+
+
+def _check_series(series: Series, label: str, units: UnitIndex | None) -> list[Problem]:
+    """The regular parties of a series are known units (of any date: series outlive mergers)."""
+    if units is None:
+        return []
+    return [
+        Problem("series.places", label, message, f"provinces.{side}[{index}]", series.id)
+        for side, ids in series.provinces.items()
+        for index, unit in enumerate(ids)
+        for message in _unit_problems(unit, None, units)
+    ]
+
+
+def _check_event_series(event: Event, label: str, series: dict[str, Series]) -> list[Problem]:
+    """The series exists, and a numbered series' session says which one it is."""
+    if event.series is None:
+        return []
+    known = series.get(event.series)
+    if known is None:
+        message = f"unknown series id {event.series!r} (no series/{event.series}.yaml)"
+        return [Problem("events.series", label, message, "series", event.id)]
+    if known.numbered and event.ordinal is None:
+        message = f"series {event.series!r} is numbered: give the session's ordinal"
+        return [Problem("events.series", label, message, "ordinal", event.id)]
+    return []
+
+
+def _check_ordinals(events: dict[str, tuple[str, Event]], source: DataSource) -> list[Problem]:
+    """One record per session: two events of a series with the same ordinal are a duplicate.
+    The embedded record keeps the session and the user's copy is reported."""
+    first: dict[tuple[str, int], str] = {}
+    found: list[Problem] = []
+
+    def users_first(item: tuple[str, Event]) -> tuple[bool, str]:
+        return (source.is_users(item[0]), item[1].id)
+
+    ordered = sorted(events.values(), key=users_first)
+    for label, event in ordered:
+        if event.series is None or event.ordinal is None:
+            continue
+        key = (event.series, event.ordinal)
+        if key in first:
+            message = f"session {event.ordinal} of {event.series!r} is also {first[key]!r}"
+            found.append(Problem("events.series", label, message, "ordinal", event.id))
+        else:
+            first[key] = event.id
+    return found
 
 
 def check_event(
@@ -565,6 +659,9 @@ def check_event(
     for side in event.provinces:
         if side not in event.countries:
             report("places", f"provinces.{side}", f"side {side} is not in countries")
+    if event.level in PROVINCIAL_LEVELS and not any(event.provinces.values()):
+        message = f"a {event.level.value}-level event names its provinces (provinces is empty)"
+        report("places", "provinces", message)
     if crossings is not None:  # None: crossings.csv is not there yet, nothing to check against
         for index, crossing in enumerate(event.crossings):
             if crossing not in crossings:
@@ -580,9 +677,14 @@ def check_event(
         if other not in events:
             report("events", f"related_events[{index}]", f"unknown event id {other!r}")
     for index, inference in enumerate(event.inferred):
-        if inference.field.split(".")[0] not in Event.model_fields:
+        if _top_field(inference.field) not in Event.model_fields:
             report("schema", f"inferred[{index}].field", f"no such field {inference.field!r}")
     return found
+
+
+def _top_field(path: str) -> str:
+    """``"participants[0].role"`` -> ``"participants"``: the field an inference is about."""
+    return path.split(".")[0].split("[")[0]
 
 
 def _unit_problems(unit: str, when: PartialDate | None, units: UnitIndex) -> list[str]:
@@ -619,6 +721,6 @@ def _check_agreement(
             message = f"event {event_id!r} does not reference this agreement"
             report("events", f"related_events[{index}]", message)
     for index, inference in enumerate(agreement.inferred):
-        if inference.field.split(".")[0] not in Agreement.model_fields:
+        if _top_field(inference.field) not in Agreement.model_fields:
             report("schema", f"inferred[{index}].field", f"no such field {inference.field!r}")
     return found
