@@ -7,6 +7,7 @@ success, 1 on validation failure or a required match not found, 2 on bad usage.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -89,8 +90,10 @@ def _print_json(payload: Any) -> None:
 
 
 def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    """A plain aligned table (no colours: it is often piped)."""
-    cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
+    """A plain aligned table (no colours: it is often piped; record text cannot emit any)."""
+    from mapapp.escaping import terminal_text as shown
+
+    cells = [[("" if row.get(c) is None else shown(row.get(c))) for c in columns] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     typer.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for row in cells:
@@ -259,6 +262,74 @@ def agreements(as_json: JsonFlag = False) -> None:
     ]
     _print_table(rows, ["id", "type", "signed", "status", "parties", "title"])
     typer.echo(f"{len(rows)} agreements")
+
+
+@app.command()
+def coverage(as_json: JsonFlag = False) -> None:
+    """How complete the history is: per border unit, year, series and source language."""
+    from loaders.coverage import MIN_EVENTS_PER_UNIT, MIN_YEARS_PER_UNIT
+    from loaders.coverage import coverage as measure
+
+    report = measure(State.source)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    typer.echo(
+        f"{report.events} events ({report.national_events} name no province), "
+        f"{report.agreements} agreements\n"
+    )
+    for heading, group in (
+        ("Border units of 2024", report.units_2024),
+        ("Their units today", report.units_today),
+    ):
+        typer.echo(
+            f"{heading} (minimum {MIN_EVENTS_PER_UNIT} events over {MIN_YEARS_PER_UNIT} years):"
+        )
+        rows = [
+            {
+                **asdict(u),
+                "years": f"{len(u.years)} ({_span(u.years)})",
+                "ok": "yes" if u.sufficient else "NO",
+            }
+            for u in group
+        ]
+        _print_table(rows, ["unit", "name", "country", "events", "agreements", "years", "ok"])
+        typer.echo("")
+    typer.echo("Series:")
+    rows = [
+        {
+            **asdict(s),
+            "ordinals": _ranges(s.ordinals),
+            "missing": _ranges(s.missing),
+            "years": _span(s.years),
+        }
+        for s in report.series
+    ]
+    _print_table(rows, ["series", "sessions", "ordinals", "missing", "years"])
+    typer.echo("\nPer year:")
+    _print_table(
+        [{"year": y, **n} for y, n in report.years.items()], ["year", "events", "agreements"]
+    )
+    typer.echo("\nSources per language:")
+    _print_table(
+        [{"language": k, "sources": n} for k, n in report.languages.items()],
+        ["language", "sources"],
+    )
+
+
+def _span(years: tuple[int, ...]) -> str:
+    return f"{years[0]}–{years[-1]}" if years else ""
+
+
+def _ranges(numbers: tuple[int, ...]) -> str:
+    """``(1, 2, 3, 7, 9, 10)`` -> ``"1–3, 7, 9–10"``."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 @app.command()
