@@ -109,6 +109,25 @@ def _header_date(value: Any, warnings: list[str]) -> date | None:
         return None
 
 
+# News sites put the publication date in the path: /2010/08/..., /2022/10/27/..., ...-20140626...
+_URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d\d)/(?P<m>0[1-9]|1[0-2])(?:/(?P<d>0[1-9]|[12]\d|3[01]))?(?=/|$)"
+    r"|(?<![\d])(?P<cy>(?:19|20)\d\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+
+def url_date(url: str | None) -> date | None:
+    """The publication date a URL's path gives (the month's first day when it gives no day)."""
+    found = _URL_DATE.search(url or "")
+    if found is None:
+        return None
+    year, month, day = (found["y"], found["m"], found["d"]) if found["y"] else found.group(4, 5, 6)
+    try:
+        return date(int(year), int(month), int(day or 1))
+    except ValueError:  # 20230231 is no date
+        return None
+
+
 def merge_origin(given: Origin, header: Origin) -> Origin:
     """The caller's values win; the header fills the gaps."""
     return Origin(

@@ -27,6 +27,7 @@ from loaders.events import (
 )
 from loaders.ingest._article import Mention, Work
 from loaders.ingest._text import Confidence, Evidence, Span, within
+from loaders.ingest._units import units_today
 from loaders.ingest.dates import DateMention
 from loaders.ingest.entities import (
     CountryMention,
@@ -276,15 +277,17 @@ def agreement_refs(
     agreements: list[Agreement],
     when: PartialDate | None,
     countries: list[str],
+    units: set[str],
 ) -> list[AgreementRef]:
     """One reference per agreement, with the strongest relation any of its mentions has; the
-    minutes "signed" at the event are the recorded minutes signed on its date, if any."""
+    minutes "signed" at the event are the recorded minutes signed on its date by its parties
+    (``units``: the event's units and their units of today), if any."""
     relation: dict[str, AgreementRelation] = {}
     evidence: dict[str, list[Evidence]] = {}
     for document in documents:
         agreement = document.agreement
         if agreement is None and document.relation is AgreementRelation.signed:
-            agreement = _minutes_of_the_day(document, agreements, when, countries)
+            agreement = _minutes_of_the_day(document, agreements, when, countries, units, work)
         if agreement is None:
             work.mentions.append(
                 Mention(
@@ -342,17 +345,25 @@ def _minutes_of_the_day(
     agreements: list[Agreement],
     when: PartialDate | None,
     countries: list[str],
+    units: set[str],
+    work: Work,
 ) -> str | None:
-    """ "hai bên ký biên bản": the recorded minutes signed on the event's date by its countries."""
+    """ "hai bên ký biên bản": the recorded minutes signed on the event's date by its countries
+    and, for provincial minutes, by at least one of its provinces (other provinces sign minutes
+    in the same month)."""
     if document.type is not AgreementType.minutes or when is None:
         return None
     for agreement in agreements:
         signed = agreement.signed
+        parties = {
+            u for p in agreement.parties.provinces for u in (p, *units_today(p, work.source))
+        }
         if (
             agreement.type is AgreementType.minutes
             and signed is not None
             and signed.overlaps(when.start, when.end)
             and set(agreement.parties.countries) == set(countries) | {"VN"}
+            and (not parties or parties & units)
         ):
             return agreement.id
     return None

@@ -56,6 +56,13 @@ KIND_CUES: list[tuple[EventKind, re.Pattern[str]]] = [
     (EventKind.annual_meeting, re.compile(r"\b(?:hop thuong nien|annual meeting)\b")),
     (EventKind.talks, re.compile(r"\b(?:hoi dam|talks)\b")),
     (EventKind.conference, re.compile(r"\b(?:hoi nghi|conference)\b")),
+    (  # before the inauguration cue: "khai trương cửa khẩu quốc tế ... sau khi nâng cấp"
+        EventKind.border_gate_upgrade,
+        re.compile(
+            r"\b(?:nang cap|upgrad\w*|elevat\w*)\b[^.;]{0,60}(?:cua khau|border gate|gate)"
+            r"|\b(?:cua khau|border gate|gate)\b[^.;]{0,60}\b(?:nang cap|upgrad\w*)\b"
+        ),
+    ),
     (
         EventKind.border_gate_inauguration,
         re.compile(
@@ -89,6 +96,7 @@ KIND_LABELS: dict[EventKind, tuple[str, str]] = {  # (vi, en)
     EventKind.joint_patrol: ("Tuần tra song phương", "joint patrol"),
     EventKind.signing: ("Lễ ký kết", "signing"),
     EventKind.border_gate_inauguration: ("Lễ khánh thành cửa khẩu", "border gate inauguration"),
+    EventKind.border_gate_upgrade: ("Nâng cấp cửa khẩu", "border gate upgrade"),
     EventKind.diplomatic_relations: ("Thiết lập quan hệ ngoại giao", "diplomatic relations"),
     EventKind.other: ("Sự kiện hợp tác", "cooperation event"),
 }

@@ -32,6 +32,7 @@ class DateRole(str, Enum):
     period = "period"  # "từ tháng 11/2024 đến nay", "since"
     earlier = "earlier"  # another, earlier event: "(9-2024)", "tháng 12-2024 vừa qua"
     signing = "signing"  # a document's date: "signed on March 16, 2016", "ký ngày"
+    published = "published"  # the page's dateline: "Thursday 26 August 2010" alone on a line
 
 
 class DateMention(BaseModel):
@@ -244,6 +245,9 @@ def _is_nam(text: str, start: int) -> bool:
 
 # --- roles ------------------------------------------------------------------------------------
 
+# "Ha Noi, Jan. 11 (VNA) --", "Kon Tum, 26/10 (TTXVN) -": the agency's dateline dates the wire
+# story, which is usually sent the day after the event it reports.
+_AGENCY_DATELINE = re.compile(r"\s*\([a-z][a-z .&-]{1,30}\)\s*(?:-{1,2}|\u2013|\u2014)")
 _CUES: list[tuple[DateRole, re.Pattern[str], re.Pattern[str] | None]] = [
     # (role, cue in the words before the date (same sentence), cue right after it)
     (
@@ -299,6 +303,8 @@ def _role(
     start, end = mention.evidence.start, mention.evidence.end
     near = max(first, start - 80)
     after = folded[end : end + 30]
+    if _AGENCY_DATELINE.match(after):
+        return DateRole.published
     if _in_brackets(folded, mention):
         anniversary = _cue(_CUES[0][1], text, folded, first, start)
         return DateRole.anniversary if anniversary else DateRole.earlier
@@ -321,6 +327,45 @@ def _in_brackets(folded: str, mention: DateMention) -> bool:
         and closed.find(")") != -1
         and (closed.find("(") == -1 or closed.find(")") < closed.find("("))
     )
+
+
+# --- the page's dateline ----------------------------------------------------------------------
+
+# What may stand beside the date on a dateline: weekdays, times, time zones, separators.
+_DATELINE_WORDS = re.compile(
+    r"\b(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s+nhat|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|gmt|utc|ict|am|pm|cap nhat|updated"
+    r"|posted|published|ngay)\b|\d{1,2}:\d{2}(?::\d{2})?|[+-]\d{1,2}\b|[\W_]"
+)
+DATELINE_LINES = 3  # a dateline sits among the first lines of the page
+
+
+def dateline(folded: str, mentions: list[DateMention], body_start: int) -> DateMention | None:
+    """The date that stamps the page near its top: a news agency's dateline ("Ha Noi, Jan. 11
+    (VNA) --"), or a line holding nothing but a full date, a weekday, a time and separators
+    ("Thursday 26 August 2010", "15:56 | 12/12/2024 GMT+7"). It says when the story was filed,
+    not when the event happened."""
+    offset = body_start
+    lines = [line for line in folded[body_start:].split("\n")[: DATELINE_LINES * 3]]
+    seen = 0
+    for line in lines:
+        start, offset = offset, offset + len(line) + 1
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > DATELINE_LINES:
+            return None
+        inside = [m for m in mentions if start <= m.evidence.start and m.evidence.end <= offset]
+        stamped = [m for m in inside if m.role is DateRole.published]
+        if stamped:  # "Ha Noi, Jan. 11 (VNA) --"
+            return stamped[0]
+        if len(inside) != 1 or inside[0].precision is not Precision.day or inside[0].year is None:
+            continue
+        mention = inside[0]
+        rest = line[: mention.evidence.start - start] + line[mention.evidence.end - start :]
+        if not _DATELINE_WORDS.sub("", rest).strip():
+            return mention
+    return None
 
 
 # --- the event's own date ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -31,7 +31,15 @@ from loaders.events import (
 )
 from loaders.ingest import _fields as fields
 from loaders.ingest import summary
-from loaders.ingest._article import Finding, Mention, Origin, Work, merge_origin, read_header
+from loaders.ingest._article import (
+    Finding,
+    Mention,
+    Origin,
+    Work,
+    merge_origin,
+    read_header,
+    url_date,
+)
 from loaders.ingest._text import (
     Confidence,
     Language,
@@ -43,7 +51,15 @@ from loaders.ingest._text import (
     split_sentences,
 )
 from loaders.ingest._units import units_today
-from loaders.ingest.dates import DateMention, Pick, event_date, find_dates, nearest_year
+from loaders.ingest.dates import (
+    DateMention,
+    DateRole,
+    Pick,
+    dateline,
+    event_date,
+    find_dates,
+    nearest_year,
+)
 from loaders.ingest.entities import (
     CountryMention,
     CrossingMention,
@@ -80,6 +96,9 @@ def extract(text: str, origin: Origin, source: DataSource) -> Draft:
     text = unicodedata.normalize("NFC", text)
     header, body_start, warnings = read_header(text)
     origin = merge_origin(origin, header)
+    if origin.published is None and (in_url := url_date(origin.url)) is not None:
+        origin = replace(origin, published=in_url)
+        warnings.append(f"publication date {in_url} read from the URL")
     body_sentences = [s for s in split_sentences(text) if s.start >= body_start]
     sentences = [Sentence(i, s.start, s.end, s.text) for i, s in enumerate(body_sentences)]
     language = origin.language or detect_language(text[body_start:])
@@ -100,7 +119,7 @@ def extract(text: str, origin: Origin, source: DataSource) -> Draft:
         findings=work.findings,
         mentions=work.mentions,
         language=language,
-        published=origin.published,
+        published=work.published,
         headline=work.headline.text if work.headline else None,
         problems=work.problems,
         warnings=work.warnings,
@@ -140,6 +159,14 @@ def _read(work: Work) -> _Read:
     dates = [
         d for d in find_dates(work.text, work.language, work.sentences) if d.evidence.start >= body
     ]
+    top = dateline(work.folded, dates, body)
+    if top is not None:  # the page's own date: it dates the article, not the event
+        dates = [
+            d if d is not top else d.model_copy(update={"role": DateRole.published}) for d in dates
+        ]
+        if work.published is None and top.year is not None and top.precision is Precision.day:
+            work.published = date(top.year, top.month or 1, top.day or 1)
+            work.warnings.append(f"publication date {work.published} read from the dateline")
     lead = {s.index for s in work.sentences[:3]}
     pick = event_date(dates, work.sentences, lead, work.published)
     when = _event_date(work, pick, dates)
@@ -183,7 +210,11 @@ def _build(work: Work, origin: Origin) -> Event | None:
     level = fields.level_of(work, kind, windows, asides, parties)
     ordinal = fields.ordinal_of(work, kind, windows, asides)
     border = fields.border_of(work, countries, read.named, windows, read.gates)
-    refs = fields.agreement_refs(work, read.documents, read.agreements, read.when, countries)
+    named = {u for ids in parties.values() for u in ids} | (
+        {venue.unit} if venue is not None and venue.unit else set()
+    )
+    units = {u for unit in named for u in (unit, *units_today(unit, work.source))}
+    refs = fields.agreement_refs(work, read.documents, read.agreements, read.when, countries, units)
     kind, ordinal = fields.next_annual_meeting(work, kind, ordinal, refs, read.agreements)
     figures = fields.figures_of(work, read.dates)
     _dates_mentioned(work, read.dates, read.pick)
