@@ -20,7 +20,15 @@ import shapely
 from loaders import boundaries, crossings
 from loaders._io import EMBEDDED, DataSource
 from loaders.crossings import Crossing
-from loaders.events import Agreement, Event, EventKind, load_agreements, load_events
+from loaders.events import (
+    Agreement,
+    Event,
+    EventKind,
+    Series,
+    load_agreements,
+    load_events,
+    load_series,
+)
 from loaders.history import filter_events
 
 COUNTRIES = ("VN", "LA", "KH")
@@ -56,6 +64,7 @@ class AtlasData:
     events: tuple[Event, ...]
     agreements: dict[str, Agreement]
     crossings: tuple[Crossing, ...]
+    series: dict[str, Series] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4)
@@ -66,6 +75,7 @@ def load_atlas(source: DataSource = EMBEDDED) -> AtlasData:
         events=tuple(load_events(source)),
         agreements={a.id: a for a in load_agreements(source)},
         crossings=_crossings(source),
+        series={series.id: series for series in load_series(source)},
     )
 
 

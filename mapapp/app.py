@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -275,6 +276,7 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
             else "Click a province on the map to read its cooperation history."
         )
         return
+
     def name(unit: boundaries.Unit | None, lang: Lang, fallback: str = "") -> str:
         return markdown_text(popups.unit_name(unit, lang, fallback))
 
@@ -317,42 +319,20 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
         st.info(t("no_events", lang))
         return
     st.markdown(f"**{t('history', lang)}** ({len(history)})")
-    rows = [history_row(entry.record, lang, units, data) for entry in history]
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={"source": st.column_config.LinkColumn("source")},
-    )
-    years = [int(r["date"][:4]) for r in rows if r["date"]]
-    if years:
-        st.bar_chart({str(y): years.count(y) for y in sorted(set(years))}, height=160)
-
-
-def history_row(record, lang: Lang, units: dict, data: AtlasData) -> dict[str, str]:
-    """One history entry (event or agreement) as a table row; links are http(s) only."""
-    is_event = hasattr(record, "kind")
-    when = record.date if is_event else record.signed
-    url = next((str(s.url) for s in record.sources if s.url), "")
-    parties = [
-        popups.unit_name(units.get(u), lang, u)
-        for ids in (record.provinces.values() if is_event else [record.parties.provinces])
-        for u in ids
-    ]
-    agreements = [
-        data.agreements[a.id].short_names[0]
-        if data.agreements.get(a.id) and data.agreements[a.id].short_names
-        else a.id
-        for a in (record.agreements if is_event else [])
-    ]
-    return {
-        "date": str(when) if when else "",
-        "kind": popups.kind_label(record.kind.value, lang) if is_event else record.type.value,
-        "title": getattr(record.title, lang),
-        "parties": ", ".join(parties),
-        "agreements": "; ".join(agreements),
-        "source": url if url.startswith(("http://", "https://")) else "",
-    }
+    records = [entry.record for entry in history]
+    per_year = Counter(entry.date.start.year for entry in history if entry.date is not None)
+    if per_year:
+        years = sorted(per_year)
+        st.bar_chart(
+            {"year": [str(year) for year in years], "count": [per_year[y] for y in years]},
+            x="year",
+            y="count",
+            height=150,
+            x_label=t("year", lang),
+            y_label=t("records", lang),
+        )
+    lineage = {unit.id, *former}
+    st.html(popups.history_html(records, lang, units, data.agreements, data.series, lineage))
 
 
 def downloads(state: AppState, view: CooperationView, source: DataSource) -> None:

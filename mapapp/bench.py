@@ -657,7 +657,7 @@ def _open_map(
 
 
 def _click_to_panel(page: Any, unit: Any, geometry: Any, timeout_s: float) -> dict[str, Any] | None:
-    """Click the unit; seconds until its heading, then its history table, are shown (None when
+    """Click the unit; seconds until its heading, then its history list, are shown (None when
     the timeout ran out first); None when no point of the unit can be clicked. The page is
     fresh, so no earlier panel can be mistaken for this one."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -667,7 +667,7 @@ def _click_to_panel(page: Any, unit: Any, geometry: Any, timeout_s: float) -> di
         return None
     x, y = aim
     heading = page.get_by_role("heading", name=f"{unit.name_vi} · {unit.name}")
-    table = page.locator("[data-testid='stDataFrame']").first
+    table = page.locator(".ba-history").first
     found: dict[str, Any] = {"unit": unit.id, "heading": None, "seconds": None}
     start = time.perf_counter()
     page.mouse.click(x, y)
@@ -969,7 +969,7 @@ def _click_figure(run: StepRun, rid: str, label: str, config: BenchConfig) -> Re
                 return f"{unit}{where}: heading {click['heading']:.2f} s, no history in time"
             return f"{unit}{where}: no panel in time"
 
-        return "until the history table shows: " + ", ".join(map(one, found["clicks"]))
+        return "until the history list shows: " + ", ".join(map(one, found["clicks"]))
 
     result = _figure(run, rid, label, "s", value, note, targets=(Target("<=", 1),), peak=False)
     result.lower_bound = result.value is not None and any(

@@ -33,6 +33,7 @@ CROSSING_ICON = {  # class -> (awesome-markers colour, Font Awesome icon)
 }
 # Pane stacking: provinces (overlayPane, 400) < links < borders < markers (600).
 LINKS_PANE, BORDERS_PANE = "ba-links", "ba-borders"
+MAX_LINK_WEIGHT = 5.0  # px: a busy pair of provinces still leaves its provinces visible
 
 
 def event_scale(max_count: int) -> StepColormap:
@@ -176,21 +177,23 @@ def meetings_layer(
 
 
 def links_layer(view: CooperationView, lang: Lang, units: dict[str, Unit]) -> folium.FeatureGroup:
-    """Lines between provinces that met across the border, weighted by joint events."""
+    """Lines between provinces that met across the border, wider for more joint events.
+
+    The lines take no clicks: they run from one province's interior to another's, and with a
+    real history (dozens of joint events between neighbours) they covered the very points a
+    user clicks to open a province. Partners and their counts are in the province's history.
+    """
     group = folium.FeatureGroup(name=t("links", lang))
     points = dict(zip(view.units["id"], view.units.geometry.representative_point(), strict=True))
     for (ours, theirs), count in view.links.items():
         a, b = points[ours], points[theirs]
-        names = " – ".join(popups.unit_name(units.get(u), lang, u) for u in (ours, theirs))
         folium.PolyLine(
             [(a.y, a.x), (b.y, b.x)],
-            weight=2 + 2 * math.log2(count),
+            weight=min(MAX_LINK_WEIGHT, 1.5 + math.log2(count)),
             color="#065f46",
-            opacity=0.75,
+            opacity=0.6,
             dash_array="6 4",
-            tooltip=popups.tooltip(
-                f"{html_text(names)}: {count} {html_text(t('joint_events', lang))}"
-            ),
+            interactive=False,
             pane=LINKS_PANE,
         ).add_to(group)
     return group

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import folium
 
 from loaders.boundaries import Unit
-from loaders.events import Agreement, Event
+from loaders.events import Agreement, Event, Series, Source
 from mapapp.escaping import html_text, map_fragment
 from mapapp.i18n import Lang, t
 
@@ -31,6 +31,7 @@ KIND_VI = {
     "joint_patrol": "tuần tra song phương",
     "signing": "ký kết",
     "border_gate_inauguration": "khai trương cửa khẩu",
+    "border_gate_upgrade": "nâng cấp cửa khẩu",
     "diplomatic_relations": "thiết lập quan hệ ngoại giao",
     "other": "khác",
 }
@@ -143,3 +144,105 @@ def province_popup(
 def province_tooltip(unit: Unit, count: int, lang: Lang) -> str:
     names = f"{html_text(unit.name_vi)} / {html_text(unit.name)}"
     return map_fragment(f"{names}<br>{count} {html_text(t('events', lang))}")
+
+
+# --- the app's history panel ---------------------------------------------------------------
+
+HISTORY_CSS = (
+    "<style>.ba-history{font:14px/1.45 sans-serif;user-select:text}"
+    ".ba-entry{border-left:3px solid #fc8d59;padding:4px 0 6px 10px;margin:0 0 10px}"
+    ".ba-entry.ba-agreement{border-left-color:#225ea8}"
+    ".ba-when{color:#555;font-size:12.5px}.ba-title{font-weight:600;margin:1px 0}"
+    ".ba-meta{font-size:13px;color:#333}.ba-meta a{margin-right:6px}</style>"
+)
+
+
+def history_html(
+    records: list[Event | Agreement],
+    lang: Lang,
+    units: dict[str, Unit],
+    agreements: dict[str, Agreement],
+    series: dict[str, Series],
+    lineage: set[str] = frozenset(),
+) -> str:
+    """A province's history as readable entries: full titles, partners across the border (not
+    the province itself: ``lineage``), series, every source named by its publisher and language
+    (selectable text; data escaped)."""
+    items = [
+        _agreement_entry(record, lang, units, lineage)
+        if isinstance(record, Agreement)
+        else _event_entry(record, lang, units, agreements, series, lineage)
+        for record in records
+    ]
+    return f'<div class="ba-history">{HISTORY_CSS}{"".join(items)}</div>'
+
+
+def _event_entry(
+    event: Event,
+    lang: Lang,
+    units: dict[str, Unit],
+    agreements: dict[str, Agreement],
+    series: dict[str, Series],
+    lineage: set[str],
+) -> str:
+    when = str(event.date) + (f" – {event.end_date}" if event.end_date else "")
+    head = [html_text(when), html_text(kind_label(event.kind.value, lang))]
+    lines = [f'<div class="ba-when">{" · ".join(head)}</div>']
+    lines.append(f'<div class="ba-title">{html_text(getattr(event.title, lang))}</div>')
+    meta = []
+    if event.series in series:
+        name = getattr(series[event.series].title, lang)
+        session = f" ({t('session', lang, n=event.ordinal)})" if event.ordinal else ""
+        meta.append(f"{html_text(t('series', lang))}: {html_text(name + session)}")
+    partners = [
+        unit_name(units.get(u), lang, u)
+        for ids in event.provinces.values()
+        for u in ids
+        if u not in lineage
+    ]
+    if partners:
+        meta.append(f"{html_text(t('with', lang))}: {html_text(', '.join(partners))}")
+    if event.venue is not None:
+        place = event.venue.name or t("online", lang)
+        meta.append(f"{html_text(t('venue', lang))}: {html_text(place)}")
+    documents = [
+        f"{getattr(agreements[ref.id].title, lang)} ({t('relation_' + ref.relation.value, lang)})"
+        for ref in event.agreements
+        if ref.id in agreements
+    ]
+    if documents:
+        meta.append(f"{html_text(t('agreements', lang))}: {html_text('; '.join(documents))}")
+    meta.append(_sources(event.sources, lang))
+    lines += [f'<div class="ba-meta">{line}</div>' for line in meta]
+    return '<div class="ba-entry">' + "".join(lines) + "</div>"
+
+
+def _agreement_entry(
+    agreement: Agreement, lang: Lang, units: dict[str, Unit], lineage: set[str]
+) -> str:
+    head = [
+        html_text(str(agreement.signed) if agreement.signed else "—"),
+        html_text(t(f"type_{agreement.type.value}", lang)),
+        html_text(t(f"status_{agreement.status.value}", lang)),
+    ]
+    lines = [f'<div class="ba-when">{" · ".join(head)}</div>']
+    lines.append(f'<div class="ba-title">{html_text(getattr(agreement.title, lang))}</div>')
+    parties = [
+        unit_name(units.get(u), lang, u) for u in agreement.parties.provinces if u not in lineage
+    ]
+    parties = parties or [t(country, lang) for country in agreement.parties.countries]
+    meta = [f"{html_text(t('parties', lang))}: {html_text(', '.join(parties))}"]
+    meta.append(_sources(agreement.sources, lang))
+    lines += [f'<div class="ba-meta">{line}</div>' for line in meta]
+    return '<div class="ba-entry ba-agreement">' + "".join(lines) + "</div>"
+
+
+def _sources(sources: list[Source], lang: Lang) -> str:
+    """Every source as a link named by its publisher and language (plain text without a URL)."""
+    named = []
+    for source in sources:
+        label = source.publisher or urlsplit(str(source.url or "")).hostname or t("source", lang)
+        label += f" ({t('language_' + source.language, lang)}"
+        label += f", {source.published})" if source.published else ")"
+        named.append(safe_link(source.url, label) if source.url else html_text(label))
+    return f"{html_text(t('sources', lang))}: " + " ".join(named)
