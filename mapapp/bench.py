@@ -609,9 +609,9 @@ AIM_SCRIPT = """async ([points]) => {
 }"""
 
 
-def _aim(page: Any, geometry: Any) -> tuple[float, float] | None:
+def aim_at(page: Any, geometry: Any) -> tuple[float, float] | None:
     """Zoom the map to the unit; page coordinates of a point where a click hits the unit (None
-    when lines and markers cover every point tried)."""
+    when lines and markers cover every point tried). The browser tests aim with it too."""
     frame = next(
         f for f in page.frames if "st_folium" in (f.url or "") or f.locator(".folium-map").count()
     )
@@ -662,7 +662,7 @@ def _click_to_panel(page: Any, unit: Any, geometry: Any, timeout_s: float) -> di
     fresh, so no earlier panel can be mistaken for this one."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    aim = _aim(page, geometry)
+    aim = aim_at(page, geometry)
     if aim is None:
         return None
     x, y = aim

@@ -74,7 +74,7 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
     if "crossings" in wanted:
         layers.crossings_layer(view, lang).add_to(fmap)
     if "meetings" in wanted:
-        layers.meetings_layer(view, lang, units, data.agreements).add_to(fmap)
+        layers.meetings_layer(view, lang, units).add_to(fmap)
     _search(view, lang, units, fmap).add_to(fmap)
     folium.LayerControl(collapsed=options.compact).add_to(fmap)
     Fullscreen().add_to(fmap)
@@ -96,6 +96,9 @@ def _base_map(view: CooperationView, lang: Lang) -> folium.Map:
         maxZoom=18,
         prefer_canvas=False,
     )
+    # Every icon on this map is Font Awesome (prefix "fa"); Bootstrap 3's glyphicons, which
+    # folium loads for Awesome Markers' default prefix, draw nothing here and weigh 80 kB inline.
+    fmap.default_css = [(name, url) for name, url in fmap.default_css if name != "glyphicons_css"]
     folium.TileLayer(BLANK_TILE, name=t("no_tiles", lang), attr=DATA_ATTRIBUTION).add_to(fmap)
     folium.TileLayer(
         "OpenStreetMap",

@@ -18,7 +18,7 @@ from loaders.atlas import CooperationView
 from loaders.boundaries import Unit
 from loaders.events import Agreement
 from mapapp import popups
-from mapapp.escaping import html_text
+from mapapp.escaping import html_text, map_fragment
 from mapapp.i18n import Lang, t
 
 NO_EVENTS_FILL = "#f4f1ea"
@@ -33,6 +33,7 @@ CROSSING_ICON = {  # class -> (awesome-markers colour, Font Awesome icon)
 }
 # Pane stacking: provinces (overlayPane, 400) < links < borders < markers (600).
 LINKS_PANE, BORDERS_PANE = "ba-links", "ba-borders"
+DISPLAY_GRID_DEGREES = 1e-4
 MAX_LINK_WEIGHT = 5.0  # px: a busy pair of provinces still leaves its provinces visible
 
 
@@ -91,7 +92,7 @@ def province_layer(
             {
                 "type": "Feature",
                 "properties": properties,
-                "geometry": shapely.geometry.mapping(geometry),
+                "geometry": shapely.geometry.mapping(_for_display(geometry)),
             }
         )
     folium.GeoJson(
@@ -112,6 +113,13 @@ def province_layer(
         smooth_factor=1.0,
     ).add_to(group)
     return group
+
+
+def _for_display(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Coordinates on a 1e-4° grid (about 11 m): far finer than the boundary data's accuracy
+    (its generalised lines lie a kilometre or more from the surveyed border), and it keeps the
+    page small. Every unit is rounded the same way, so shared edges stay shared."""
+    return shapely.set_precision(geometry, DISPLAY_GRID_DEGREES, mode="pointwise")
 
 
 def border_layer(lines: dict[str, shapely.Geometry], lang: Lang) -> folium.FeatureGroup:
@@ -151,29 +159,47 @@ def crossings_layer(view: CooperationView, lang: Lang) -> folium.FeatureGroup:
 
 
 def meetings_layer(
-    view: CooperationView, lang: Lang, units: dict[str, Unit], agreements: dict[str, Agreement]
+    view: CooperationView, lang: Lang, units: dict[str, Unit]
 ) -> folium.FeatureGroup:
-    """One marker per venue (clustered), listing the events held there, newest first."""
+    """One marker per venue (clustered), listing the events held there, newest first.
+
+    The venues travel as one GeoJSON layer whose features carry their tooltip and popup as
+    data: a folium Marker per venue costs about a kilobyte of script each, and the real
+    history has venues in well over a hundred towns.
+    """
     group = folium.FeatureGroup(name=t("meetings", lang))
     cluster = MarkerCluster(control=False).add_to(group)
-    for venue in view.venues:
-        lines = [
-            popups.event_line(e, lang, units, agreements)
-            for e in venue.events[: popups.MAX_EVENTS_IN_POPUP]
-        ]
-        extra = len(venue.events) - len(lines)
-        more = f"<p>{html_text(t('more', lang, n=extra))}</p>" if extra > 0 else ""
-        place = popups.unit_name(units.get(venue.unit), lang, venue.unit or "")
-        heading = f"<h4>{html_text(venue.name)} ({html_text(place)})</h4>"
-        folium.Marker(
-            location=(venue.point.y, venue.point.x),
-            icon=folium.Icon(color="darkgreen", icon="handshake", prefix="fa"),
-            tooltip=popups.tooltip(
-                f"{html_text(venue.name)}: {len(venue.events)} {html_text(t('events', lang))}"
-            ),
-            popup=popups.popup(heading + "<ul>" + "".join(lines) + "</ul>" + more, max_width=420),
-        ).add_to(cluster)
+    features = [_venue_feature(venue, lang, units) for venue in view.venues]
+    if not features:
+        return group
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="venues",
+        marker=folium.Marker(icon=folium.Icon(color="darkgreen", icon="handshake", prefix="fa")),
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+    ).add_to(cluster)
     return group
+
+
+def _venue_feature(venue, lang: Lang, units: dict[str, Unit]) -> dict:
+    lines = [
+        popups.event_line(e, lang, units, detailed=False)  # the provinces' popups have more
+        for e in venue.events[: popups.MAX_EVENTS_IN_POPUP]
+    ]
+    extra = len(venue.events) - len(lines)
+    more = f"<p>{html_text(t('more', lang, n=extra))}</p>" if extra > 0 else ""
+    place = popups.unit_name(units.get(venue.unit), lang, venue.unit or "")
+    heading = f"<h4>{html_text(venue.name)} ({html_text(place)})</h4>"
+    count = f"{html_text(venue.name)}: {len(venue.events)} {html_text(t('events', lang))}"
+    return {
+        "type": "Feature",
+        "properties": {
+            "tooltip": map_fragment(count),
+            "popup": map_fragment(heading + "<ul>" + "".join(lines) + "</ul>" + more),
+        },
+        "geometry": {"type": "Point", "coordinates": [venue.point.x, venue.point.y]},
+    }
 
 
 def links_layer(view: CooperationView, lang: Lang, units: dict[str, Unit]) -> folium.FeatureGroup:
@@ -182,17 +208,32 @@ def links_layer(view: CooperationView, lang: Lang, units: dict[str, Unit]) -> fo
     The lines take no clicks: they run from one province's interior to another's, and with a
     real history (dozens of joint events between neighbours) they covered the very points a
     user clicks to open a province. Partners and their counts are in the province's history.
+    One GeoJSON layer carries them all (a PolyLine each cost a few hundred bytes of script).
     """
     group = folium.FeatureGroup(name=t("links", lang))
     points = dict(zip(view.units["id"], view.units.geometry.representative_point(), strict=True))
-    for (ours, theirs), count in view.links.items():
-        a, b = points[ours], points[theirs]
-        folium.PolyLine(
-            [(a.y, a.x), (b.y, b.x)],
-            weight=min(MAX_LINK_WEIGHT, 1.5 + math.log2(count)),
-            color="#065f46",
-            opacity=0.6,
-            dash_array="6 4",
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"weight": round(min(MAX_LINK_WEIGHT, 1.5 + math.log2(count)), 1)},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[points[u].x, points[u].y] for u in (ours, theirs)],
+            },
+        }
+        for (ours, theirs), count in view.links.items()
+    ]
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name="links",
+            style_function=lambda f: {
+                "color": "#065f46",
+                "weight": f["properties"]["weight"],
+                "opacity": 0.6,
+                "dashArray": "6 4",
+                "interactive": False,
+            },
             interactive=False,
             pane=LINKS_PANE,
         ).add_to(group)

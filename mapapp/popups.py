@@ -16,7 +16,10 @@ from loaders.events import Agreement, Event, Series, Source
 from mapapp.escaping import html_text, map_fragment
 from mapapp.i18n import Lang, t
 
-MAX_EVENTS_IN_POPUP = 12  # a popup stays readable (and the page small) at any event count
+# A popup is a summary: the newest events of a province or venue. The app's panel and the CSV
+# download hold the whole history; with the real history, 12 per popup pushed the
+# self-contained export past 2 MB.
+MAX_EVENTS_IN_POPUP = 6
 
 KIND_VI = {
     "annual_meeting": "họp thường niên",
@@ -70,32 +73,27 @@ def event_line(
     event: Event,
     lang: Lang,
     units: dict[str, Unit],
-    agreements: dict[str, Agreement],
     exclude: set[str] = frozenset(),
+    *,
+    detailed: bool = True,
 ) -> str:
-    """One event as a list item: date, kind, title, other parties, agreements, sources."""
-    parties = [
-        unit_name(units.get(u), lang, u)
-        for ids in event.provinces.values()
-        for u in ids
-        if u not in exclude
-    ]
-    named = [
-        agreements[ref.id].short_names[0]
-        if agreements.get(ref.id) and agreements[ref.id].short_names
-        else ref.id
-        for ref in event.agreements
-    ]
+    """One event as a list item: date, kind and title; when ``detailed``, also the parties
+    (other than ``exclude``) and every source as a link named by its publisher."""
     parts = [
         f"<b>{html_text(str(event.date))}</b> · {html_text(kind_label(event.kind.value, lang))}",
         html_text(getattr(event.title, lang)),
     ]
-    if parties:
-        parts.append("↔ " + html_text(", ".join(parties)))
-    if named:
-        parts.append(f"<i>{html_text(t('agreements', lang))}:</i> " + html_text("; ".join(named)))
-    links = [safe_link(s.url, s.publisher or t("source", lang)) for s in event.sources]
-    parts.append(" · ".join(links))
+    if detailed:
+        parties = [
+            unit_name(units.get(u), lang, u)
+            for ids in event.provinces.values()
+            for u in ids
+            if u not in exclude
+        ]
+        if parties:
+            parts.append("↔ " + html_text(", ".join(parties)))
+        links = [safe_link(s.url, s.publisher or t("source", lang)) for s in event.sources]
+        parts.append(" · ".join(links))
     return "<li>" + "<br>".join(parts) + "</li>"
 
 
@@ -119,8 +117,7 @@ def province_popup(
     html.append(f"<p><b>{html_text(t('history', lang))}</b> ({len(events)})</p>")
     if events:
         lines = [
-            event_line(e, lang, units, agreements, exclude=set(lineage))
-            for e in events[:MAX_EVENTS_IN_POPUP]
+            event_line(e, lang, units, exclude=set(lineage)) for e in events[:MAX_EVENTS_IN_POPUP]
         ]
         html.append("<ul>" + "".join(lines) + "</ul>")
         if len(events) > MAX_EVENTS_IN_POPUP:
