@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -33,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from loaders._io import DataSource
+from loaders._io import DataSource, load_yaml
 from loaders.validate import Problem
 
 EARLIEST = date(1900, 1, 1)  # nothing this project records is older; an earlier year is a typo
@@ -482,25 +482,10 @@ def _read_folder(
     return records, problems
 
 
-# libyaml's safe loader parses ten times faster than the pure-Python one (100k events load in
-# minutes, not tens of minutes); both build the same plain data.
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _SafeTextDateLoader(_SafeBase):
-    """A safe YAML loader that leaves dates as text: PyYAML would raise on ``2019-13-01`` before
-    the schema could report it against its field, and partial dates need our parser anyway."""
-
-    yaml_implicit_resolvers: ClassVar = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-
 def parse_record(text: str, model: type[Model]) -> tuple[Model | None, list[tuple[str, str]]]:
     """Parse one YAML file into ``model``; on failure, (field, message) pairs instead."""
     try:
-        data = yaml.load(text, Loader=_SafeTextDateLoader)  # a SafeLoader: plain data only
+        data = load_yaml(text)  # plain data; no aliases, no duplicate keys
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -204,6 +204,8 @@ def _fields(problems, file_name: str) -> set[str | None]:
         ("events/wrong-side.yaml", "provinces.LA", "not in countries"),
         ("events/copy-of-an-embedded-id.yaml", "id", "duplicate id"),
         ("events/not-yaml.yaml", None, "not valid YAML"),
+        ("events/alias-bomb.yaml", None, "alias *a is not allowed"),
+        ("events/duplicate-key.yaml", None, "key 'date' given twice (first on line 4)"),
         ("events/province-level-without-provinces.yaml", "provinces", "names its provinces"),
         ("events/unknown-series.yaml", "series", "unknown series id 'no-such-series'"),
         ("events/numbered-session-without-ordinal.yaml", "ordinal", "is numbered"),
@@ -323,3 +325,16 @@ def test_an_inference_may_name_one_item_of_a_list_field(embedded) -> None:
         problems = ev.check_event(changed, "label", None, None, {}, {})
         flagged = [p for p in problems if p.field == "inferred[0].field"]
         assert (not flagged) is accepted
+
+
+def test_a_deeply_nested_alias_bomb_is_refused_before_it_expands() -> None:
+    import time
+
+    levels = ["a: &a0 [" + ", ".join(['"lol"'] * 9) + "]"]
+    levels += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 10)]
+    text = "\n".join(levels).replace("a: &a0", "a0: &a0") + "\nid: bomb\n"
+    started = time.perf_counter()
+    record, errors = ev.parse_record(text, Event)
+    assert record is None
+    assert "alias *a0 is not allowed" in errors[0][1] and "line 2" in errors[0][1]
+    assert time.perf_counter() - started < 5  # expanded, it took ~50 s and 3 GB

@@ -758,3 +758,24 @@ def test_raising_a_gate_to_international_is_an_upgrade() -> None:
     )
     draft = ingest_text(text, published=date(2007, 3, 30), origin=TEST_ORIGIN)
     assert draft.record.kind is EventKind.border_gate_upgrade
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nguồn" + " " * 4000 + "x",  # _SOURCE_LINE took 106 s at 800 spaces
+        "Hội đàm\n\nMr" + " " * 4000 + "Nguyen Van A, Deputy Minister, attended.",  # _HONORIFIC
+    ],
+)
+def test_long_runs_of_spaces_cannot_stall_ingestion(text: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    ingest_text(text, published=date(2025, 1, 1), origin=TEST_ORIGIN)
+    assert time.perf_counter() - started < 5  # linear now: milliseconds; it was minutes
+
+
+def test_an_alias_bomb_in_the_front_matter_is_refused_not_expanded() -> None:
+    header = "---\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n---\n"
+    draft = ingest_text(header + "Hội đàm\n\nNgày 9/12/2025, hai bên hội đàm tại Huế.\n")
+    assert any("alias *a is not allowed" in warning for warning in draft.warnings)

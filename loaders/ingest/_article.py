@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from loaders._io import DataSource
+from loaders._io import DataSource, load_yaml
 from loaders.events import Inference
 from loaders.ingest._text import Confidence, Evidence, Language, Sentence
 
@@ -53,8 +53,11 @@ class Origin:
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?)\n---[ \t]*\n", re.DOTALL)
 # "Nguồn SGGP : https://...", "Source: VNA - https://...", "Nguồn: https://..."
+# One line; the publisher starts with a non-space and each run of blanks has one quantifier,
+# so a line of spaces cannot be split many ways (the earlier form was cubic in its length).
 _SOURCE_LINE = re.compile(
-    r"^(?:Nguồn|Source)\b\s*:?\s*(?:(?P<pub>[^:\n]{1,60}?)\s*[:–-]\s*)?(?P<url>https?://\S+)",
+    r"^(?:Nguồn|Source)\b[ \t]*(?::[ \t]*)?"
+    r"(?:(?P<pub>[^:\s][^:\n]{0,59}?)[ \t]*[:–-][ \t]*)?(?P<url>https?://\S+)",
     re.MULTILINE,
 )
 _DATELINE = re.compile(r"^\((?P<pub>[\w.\- ]{2,40})\)\s*[-–]", re.MULTILINE)
@@ -71,7 +74,7 @@ def read_header(text: str) -> tuple[Origin, int, list[str]]:
     if block is not None:
         body_start = block.end()
         try:
-            data = yaml.safe_load(block.group("body"))
+            data = load_yaml(block.group("body"))
         except yaml.YAMLError as error:
             data = None
             warnings.append(f"the header is not valid YAML and was ignored: {error}")

@@ -31,8 +31,11 @@ _DELEGATION = re.compile(
     rf"\b(?:doan dai bieu|doan|delegation of|phia|side of)\s+(?P<c>{vocab.COUNTRY_ALTERNATION})\b"
     rf"|\b(?P<c2>{vocab.COUNTRY_ALTERNATION})\s+(?:delegation|side)\b"
 )
+# The name starts and ends with a non-space, so no run of spaces can be split two ways between
+# the quantifiers around it (the earlier form took minutes on "Mr" and a few thousand spaces).
 _HONORIFIC = re.compile(
-    r"(?:comrade|mr|mrs|ms|madam)\.?\s+(?P<name>[^,;()\n-]+?)\s*[-,]\s*[^.;()\n]{0,80}?$"
+    r"(?:comrade|mr|mrs|ms|madam)\.?\s+"
+    r"(?P<name>[^\s,;()-](?:[^,;()\n-]*[^\s,;()-])?)[ \t]*[-,][ \t]*[^.;()\n]{0,80}?$"
 )
 
 
