@@ -10,7 +10,8 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from loaders._errors import DataError
 
 DATA_DIR_ENV = "BORDERATLAS_DATA_DIR"
+LOCK_FILE = ".borderatlas.lock"
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -91,7 +93,8 @@ def embedded(relative: str) -> Traversable:
 def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 
-    Refuses to replace an existing file unless ``overwrite`` is set, so nothing is lost silently.
+    Refuses to replace an existing file unless ``overwrite`` is set, so nothing is lost silently:
+    a new file is linked into place, which fails if another writer created the name first.
     """
     path = Path(path)
     if path.exists() and not overwrite:
@@ -102,10 +105,33 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual mode
-        os.replace(tmp, path)
-    except BaseException:
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # atomic: never replaces a file that appeared meanwhile
+            except FileExistsError:
+                raise FileExistsError(f"{path} already exists; refusing to overwrite it") from None
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+@contextmanager
+def data_dir_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive OS lock on the data directory ``folder`` (``.borderatlas.lock`` in it).
+
+    Writers that read the records, decide and write (``ingest --append``) do all three inside
+    it, so two of them never decide on the same stale state: parallel appends lose nothing.
+    """
+    import fcntl  # POSIX; the lock file outlives the lock, which is released on close
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def read_csv_models(source: DataSource, relative: str, model: type[M]) -> list[M]:

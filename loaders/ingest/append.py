@@ -21,7 +21,7 @@ from typing import ClassVar, Literal
 import yaml
 
 from loaders._errors import BorderAtlasError
-from loaders._io import DataSource, write_atomic
+from loaders._io import DataSource, data_dir_lock, write_atomic
 from loaders.events import (
     Event,
     EventKind,
@@ -145,6 +145,11 @@ def append_draft(draft: Event, source: DataSource, *, add_source: bool = False) 
     """Write ``draft`` as a new record in ``source``'s data directory, or, when it reports an
     existing event, add its source to that record (``add_source``) or refuse."""
     folder = _events_folder(source)
+    with data_dir_lock(folder.parent):  # read, decide and write as one step
+        return _append_locked(draft, source, folder, add_source)
+
+
+def _append_locked(draft: Event, source: DataSource, folder: Path, add_source: bool) -> Outcome:
     match = find_match(draft, source)
     if match is not None:
         if not add_source:
