@@ -69,6 +69,18 @@ def safe_link(url: object, text: str) -> str:
     return f'<a href="{html_text(href)}" target="_blank" rel="noopener">{html_text(text)}</a>'
 
 
+def partner_names(
+    event: Event, lang: Lang, units: dict[str, Unit], exclude: set[str] = frozenset()
+) -> list[str]:
+    """The names of the event's provinces other than ``exclude`` (the province being shown)."""
+    return [
+        unit_name(units.get(u), lang, u)
+        for ids in event.provinces.values()
+        for u in ids
+        if u not in exclude
+    ]
+
+
 def event_line(
     event: Event,
     lang: Lang,
@@ -84,12 +96,7 @@ def event_line(
         html_text(getattr(event.title, lang)),
     ]
     if detailed:
-        parties = [
-            unit_name(units.get(u), lang, u)
-            for ids in event.provinces.values()
-            for u in ids
-            if u not in exclude
-        ]
+        parties = partner_names(event, lang, units, exclude)
         if parties:
             parts.append("↔ " + html_text(", ".join(parties)))
         links = [safe_link(s.url, s.publisher or t("source", lang)) for s in event.sources]
@@ -191,12 +198,7 @@ def _event_entry(
         name = getattr(series[event.series].title, lang)
         session = f" ({t('session', lang, n=event.ordinal)})" if event.ordinal else ""
         meta.append(f"{html_text(t('series', lang))}: {html_text(name + session)}")
-    partners = [
-        unit_name(units.get(u), lang, u)
-        for ids in event.provinces.values()
-        for u in ids
-        if u not in lineage
-    ]
+    partners = partner_names(event, lang, units, lineage)
     if partners:
         meta.append(f"{html_text(t('with', lang))}: {html_text(', '.join(partners))}")
     if event.venue is not None:

@@ -178,8 +178,10 @@ def main() -> None:
         subset = [row for row in rows if language is None or row.language == language]
         label = language or "all"
         for field, (precision, recall, drafted, total) in scores(subset).items():
-            print(f"{label:4} {field:7} precision {precision:.2f}  recall {recall:.2f}  "
-                  f"({drafted} drafted / {total})")
+            print(
+                f"{label:4} {field:7} precision {precision:.2f}  recall {recall:.2f}  "
+                f"({drafted} drafted / {total})"
+            )
 
 
 if __name__ == "__main__":
