@@ -1033,10 +1033,12 @@ def _scale(config: BenchConfig, n: int, work: Path, progress: Progress) -> list[
     tag, label = f"scale.{n}", f"{n:,} events:"
 
     def build_note(m: dict[str, Any]) -> str:
+        from mapapp.popups import MAX_EVENTS_IN_POPUP
+
         return (
             f"view {m['view']:.2f} s + layers {m['draw']:.2f} s, from the events in memory; "
             f"{m['venues']} venue markers, {m['links']} links; busiest province "
-            f"{m['busiest']:,} events, its popup lists 12"
+            f"{m['busiest']:,} events, its popup lists {MAX_EVENTS_IN_POPUP}"
         )
 
     return [
