@@ -7,6 +7,7 @@ success, 1 on validation failure or a required match not found, 2 on bad usage.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from datetime import date, datetime
 from enum import Enum
@@ -378,7 +379,7 @@ def _period(start: str | None, end: str | None) -> tuple[date | None, date | Non
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Argument(help="The HTML file to write.")],
+    out: Annotated[str, typer.Argument(help="The HTML file to write.")],
     countries: Annotated[
         str, typer.Option("--countries", help="Countries to show, e.g. VN,LA,KH.")
     ] = "VN,LA,KH",
@@ -403,7 +404,15 @@ def export(
 
     if lang not in ("vi", "en"):
         raise typer.BadParameter("expected vi or en", param_hint="--lang")
+    if out.endswith(("/", os.sep)) or Path(out).is_dir():
+        raise typer.BadParameter(
+            f"{out} is a directory: give the HTML file to write", param_hint="OUT"
+        )
     codes = tuple(c.strip().upper() for c in countries.split(",") if c.strip())
+    if not codes:
+        raise typer.BadParameter(
+            "name at least one country: VN, LA or KH", param_hint="--countries"
+        )
     first, last = _period(start, end)
     try:
         selection = Selection(countries=codes, start=first, end=last, as_of=_day(as_of))
@@ -411,7 +420,7 @@ def export(
         raise typer.BadParameter(str(error)) from error
     try:
         written = export_map(
-            out,
+            Path(out),
             selection,
             MapOptions(lang=lang),
             self_contained=self_contained,
@@ -420,6 +429,9 @@ def export(
         )
     except FileExistsError as error:
         typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    except OSError as error:  # a read-only mount, a full disk: one line, nothing half-written
+        typer.echo(f"error: {out}: {error.strerror or error}", err=True)
         raise typer.Exit(1) from error
     except BorderAtlasError as error:
         raise _fail_on_data_error(error) from error
@@ -640,8 +652,6 @@ def run_app(
     ] = False,
 ) -> None:
     """Run the Streamlit app on the embedded data (or --data-dir)."""
-    import os
-
     command = launch(port, headless, private_run_dir(), host)
     env = dict(os.environ)
     if State.source.user_dir is not None:

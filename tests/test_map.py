@@ -198,3 +198,37 @@ def test_a_venue_named_after_a_town_sits_at_the_town() -> None:
     hue = venues["Huế"].point
     assert abs(hue.x - 107.59) < 0.05 and abs(hue.y - 16.46) < 0.05  # Huế city, not the centroid
     assert venues["Huế"].unit == "vn-hue"
+
+
+def test_export_refuses_no_country_and_a_directory_as_bad_usage(tmp_path: Path) -> None:
+    runner = CliRunner()
+    no_country = runner.invoke(app, ["export", str(tmp_path / "m.html"), "--countries", ","])
+    assert no_country.exit_code == 2 and "at least one" in no_country.output
+    folder = runner.invoke(app, ["export", f"{tmp_path}/newdir/"])
+    assert folder.exit_code == 2 and "directory" in folder.output
+    assert not (tmp_path / "newdir").exists()
+
+
+def test_a_linked_export_keeps_existing_assets_unless_told_and_never_follows_a_link(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "map.html"
+    (tmp_path / "map_files").mkdir()
+    (tmp_path / "map_files" / "mine.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="map_files already exists"):
+        export_map(out, Selection())
+    assert (tmp_path / "map_files" / "mine.txt").read_text(encoding="utf-8") == "keep me"
+    assert not out.exists()
+
+    export_map(out, Selection(), overwrite=True)  # replaced whole, through a staging folder
+    assert not (tmp_path / "map_files" / "mine.txt").exists()
+    assert any((tmp_path / "map_files").rglob("leaflet*.js"))
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    linked = tmp_path / "linked.html"
+    (tmp_path / "linked_files").symlink_to(elsewhere)
+    with pytest.raises(FileExistsError, match="symbolic link"):
+        export_map(linked, Selection(), overwrite=True)
+    assert list(elsewhere.iterdir()) == []
