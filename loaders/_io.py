@@ -54,7 +54,17 @@ class DataSource:
         return embedded(relative)
 
     def read_text(self, relative: str) -> str:
-        return self.locate(relative).read_text(encoding="utf-8")
+        """The file's text; :class:`DataError` naming the file and line if it is not UTF-8."""
+        data = self.locate(relative).read_bytes()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            message = (
+                f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+                "save the file as UTF-8"
+            )
+            raise DataError(self.label(relative), message, line=line) from None
 
     def label(self, relative: str) -> str:
         """A path to show in messages: the user's file, or ``geodata/<relative>``."""
@@ -137,7 +147,10 @@ def data_dir_lock(folder: Path) -> Iterator[None]:
 def read_csv_models(source: DataSource, relative: str, model: type[M]) -> list[M]:
     """Parse every row of a CSV file into ``model``; errors name the file, line and field."""
     label = source.label(relative)
-    rows = csv.DictReader(io.StringIO(source.read_text(relative)))
+    text = source.read_text(relative)
+    rows = csv.DictReader(io.StringIO(text))
+    if not text.strip():
+        raise DataError(label, "the file is empty: expected a header line, then one row a record")
     records = []
     for line, row in enumerate(rows, start=2):  # line 1 is the header
         try:

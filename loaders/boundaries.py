@@ -81,6 +81,8 @@ class LineageLink(BaseModel):
 def read_units(source: DataSource = EMBEDDED) -> tuple[Unit, ...]:
     """Every unit of every date, as listed in ``units.csv``; ids must be unique."""
     units = read_csv_models(source, UNITS_FILE, Unit)
+    if not units:
+        raise DataError(source.label(UNITS_FILE), "has a header but no units: nothing to draw")
     seen: set[str] = set()
     for line, unit in enumerate(units, start=2):
         if unit.id in seen:

@@ -33,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from loaders._errors import DataError
 from loaders._io import DataSource, load_yaml
 from loaders.validate import Problem
 
@@ -460,7 +461,12 @@ def _read_folder(
         label = source.label(f"{folder}/{name}")
         try:
             text = source.read_text(f"{folder}/{name}")
-        except (OSError, UnicodeDecodeError) as error:
+        except DataError as error:  # not UTF-8: the message names the line
+            problems.append(
+                Problem(f"{folder}.schema", label, f"line {error.line}: {error.detail}")
+            )
+            continue
+        except OSError as error:
             problems.append(Problem(f"{folder}.schema", label, f"cannot read the file: {error}"))
             continue
         record, errors = parse_record(text, model)

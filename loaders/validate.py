@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from loaders._errors import BorderAtlasError
 from loaders._io import DataSource
 
 
@@ -52,6 +53,12 @@ def validate(source: DataSource) -> list[Problem]:
     for name, check in all_checks():
         try:
             problems.extend(check(source))
+        except BorderAtlasError as error:  # a file too broken for the check to run
+            where = getattr(error, "path", "-")
+            message = getattr(error, "detail", str(error))
+            if getattr(error, "line", None):
+                where = f"{where}:{error.line}"
+            problems.append(Problem(check=name, file=where, message=message))
         except Exception as error:  # a check that crashes is itself a problem to report
             problems.append(Problem(check=name, file="-", message=f"check crashed: {error!r}"))
     return problems

@@ -929,8 +929,13 @@ def bench(
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    app()
+    """Entry point of the console script. A data file too broken to use ends any command with
+    one line naming the file (and line and field when known), never a traceback."""
+    try:
+        app()
+    except BorderAtlasError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from loaders import __version__
@@ -49,3 +50,30 @@ def test_app_launch_directory_is_new_and_private_to_the_user() -> None:
     finally:
         first.rmdir()
         second.rmdir()
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "units.csv: the file is empty"),
+        (b"id,iso_3166_2\n", "units.csv: has a header but no units"),
+        (b"id\nvn-a\n\xff\xfe\n", "units.csv:3: not UTF-8 text (byte 0xff at offset 8)"),
+    ],
+    ids=["empty", "header-only", "not-utf-8"],
+)
+def test_a_broken_units_table_is_one_line_naming_the_file(
+    tmp_path, monkeypatch, capsys, content: bytes, says: str
+) -> None:
+    from loaders import boundaries
+    from mapapp.cli import main
+
+    (tmp_path / "boundaries").mkdir()
+    (tmp_path / "boundaries" / "units.csv").write_bytes(content)
+    boundaries.read_units.cache_clear()
+    monkeypatch.setattr("sys.argv", ["borderatlas", "--data-dir", str(tmp_path), "provinces"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and says in error
+    assert "Traceback" not in error and len(error.strip().splitlines()) == 1
