@@ -86,7 +86,7 @@ def coverage(source: DataSource | None = None) -> Coverage:
     def unit_row(unit_id: str) -> UnitCoverage:
         lineage = {unit_id, *boundaries.predecessors_of(unit_id, source)}
         joined = [e for e in events if lineage & set(e.unit_ids())]
-        signed = [a for a in agreements if lineage & _agreement_units(a)]
+        signed = [a for a in agreements if lineage & set(a.unit_ids())]
         unit = units[unit_id]
         return UnitCoverage(
             unit=unit_id,
@@ -115,13 +115,6 @@ def _official_border_units(source: DataSource) -> list[str]:
     for listed in boundaries.official_facts(source).border_units:
         found += [*listed.VN, *listed.foreign]
     return list(dict.fromkeys(found))
-
-
-def _agreement_units(agreement: Agreement) -> set[str]:
-    named = set(agreement.parties.provinces)
-    if agreement.place is not None and agreement.place.unit:
-        named.add(agreement.place.unit)
-    return named
 
 
 def _per_year(events: Iterable[Event], agreements: Iterable[Agreement]) -> dict[int, dict]:

@@ -388,6 +388,11 @@ class Agreement(_Record):
     inferred: list[Inference] = []
     notes: Text | None = None
 
+    def unit_ids(self) -> list[str]:
+        """Every unit the agreement names: its parties' provinces and its place, each once."""
+        place = [self.place.unit] if self.place is not None and self.place.unit else []
+        return list(dict.fromkeys([*self.parties.provinces, *place]))
+
 
 # --- series ---------------------------------------------------------------------------------
 

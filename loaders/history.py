@@ -136,11 +136,7 @@ def counterparts(
 
 def _named(lineage: list[str], record: Event | Agreement) -> str | None:
     """The first unit of ``lineage`` that ``record`` names, or None."""
-    if isinstance(record, Event):
-        named = set(record.unit_ids())
-    else:
-        named = set(record.parties.provinces)
-        named |= {record.place.unit} if record.place and record.place.unit else set()
+    named = set(record.unit_ids())
     return next((unit for unit in lineage if unit in named), None)
 
 

@@ -277,8 +277,9 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
         )
         return
 
-    def name(unit: boundaries.Unit | None, lang: Lang, fallback: str = "") -> str:
-        return markdown_text(popups.unit_name(unit, lang, fallback))
+    def name(other: boundaries.Unit | None, lang: Lang, fallback: str = "") -> str:
+        """A unit's name as literal markdown text (names come from data files)."""
+        return markdown_text(popups.unit_name(other, lang, fallback))
 
     st.subheader(markdown_text(f"{unit.name_vi} · {unit.name}"))
     st.caption(

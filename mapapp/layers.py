@@ -14,7 +14,7 @@ import shapely
 from branca.colormap import StepColormap
 from folium.plugins import MarkerCluster
 
-from loaders.atlas import CooperationView
+from loaders.atlas import CooperationView, Venue
 from loaders.boundaries import Unit
 from loaders.events import Agreement
 from mapapp import popups
@@ -182,7 +182,8 @@ def meetings_layer(
     return group
 
 
-def _venue_feature(venue, lang: Lang, units: dict[str, Unit]) -> dict:
+def _venue_feature(venue: Venue, lang: Lang, units: dict[str, Unit]) -> dict:
+    """One venue as a GeoJSON point whose tooltip and popup travel as properties."""
     lines = [
         popups.event_line(e, lang, units, detailed=False)  # the provinces' popups have more
         for e in venue.events[: popups.MAX_EVENTS_IN_POPUP]

@@ -22,7 +22,7 @@ LINK_HREF = re.compile(r"<link[^>]*\shref\s*=\s*['\"]([^'\"]+)", re.IGNORECASE)
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.IGNORECASE)
 EXTERNAL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 
-# The elements the map uses (DESIGN.md), each with the class whose asset lists folium renders.
+# The elements the map uses, each with the class whose asset lists folium renders.
 USED_CLASSES = [
     folium.Map,
     plugins.MarkerCluster,

@@ -1,4 +1,4 @@
-"""The vocabulary the rules read: titles, meeting kinds, levels, document types (GLOSSARY.md).
+"""The vocabulary the rules read: titles, meeting kinds, levels, document types.
 
 Every pattern is written for folded text (lower case, no diacritics, see ``_text.fold``), so one
 rule serves ``Hội đàm`` and ``hoi dam``. Tables are ordered: the first matching entry wins.

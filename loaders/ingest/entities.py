@@ -258,7 +258,7 @@ class Cue:
 
 
 def find_kind(text: str, windows: list[Span], skip: list[Span]) -> Cue | None:
-    """The event kind named in ``windows`` (headline and lead), by the glossary's priority;
+    """The event kind named in ``windows`` (headline and lead), by the priority of ``KIND_CUES``;
     words inside ``skip`` (document names, asides) do not count."""
     return _first_cue(text, vocab.KIND_CUES, windows, skip)
 

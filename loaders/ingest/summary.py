@@ -1,9 +1,9 @@
 """A draft's title and summary, written from its fields by template, never from the article.
 
-The article's sentences stay out of the data (DESIGN.md): a draft gets a neutral, templated text
-in both languages saying what kind of event it was, between whom, where, when, who led it and
-which agreements it signed, reviewed, cited or planned. It is marked ``inferred`` so that a
-reviewer rewrites it before publishing.
+No article text is kept in the data (summaries are in our own words): a draft gets a neutral,
+templated text in both languages saying what kind of event it was, between whom, where, when,
+who led it and which agreements it signed, reviewed, cited or planned. It is marked
+``inferred`` so that a reviewer rewrites it before publishing.
 """
 
 from __future__ import annotations
