@@ -78,6 +78,15 @@ SUFFIXES: dict[tuple[str, ...], Hint] = {
     ("capital", "city"): "capital",
     ("prefecture",): "capital",
 }
+# The same words in Lao and Khmer script, which has no spaces to split words at: stripped from
+# the start of the NFKC text before transliteration ("ແຂວງເຊກອງ" is Khoueng Sekong).
+NATIVE_PREFIXES: dict[str, Hint] = {
+    "ແຂວງ": "province",  # khoueng
+    "ນະຄອນຫຼວງ": "capital",  # nakhon luang
+    "ខេត្ត": "province",  # khaet
+    "រាជធានី": "capital",  # reach theani
+    "ក្រុង": "city",  # krong
+}
 # A trailing ", Laos" (or Lào, Việt Nam ...) names the country, not the place.
 COUNTRY_WORDS = frozenset(
     {"lao", "laos", "lao pdr", "viet nam", "vietnam", "campuchia", "cambodia", "cpc"}
@@ -108,6 +117,18 @@ def _affix_index(table: dict[tuple[str, ...], Hint], at: int) -> dict[str, list]
 
 
 _PREFIX_INDEX = _affix_index(PREFIXES, 0)
+
+
+def _fold_native(text: str) -> str:
+    """One spelling of what Lao writes two ways: ຳ or ໍາ (NFKC), subscript ◌ຼ or ລ (ຫຼວງ, ຫລວງ)."""
+    return unicodedata.normalize("NFKC", text).replace("\u0ebc", "\u0ea5").strip()
+
+
+_NATIVE_PREFIXES = sorted(
+    ((_fold_native(word), hint) for word, hint in NATIVE_PREFIXES.items()),
+    key=lambda item: -len(item[0]),
+)
+_NATIVE_SCRIPT = re.compile("[\u0e80-\u0eff\u1780-\u17ff]")  # Lao, Khmer
 _SUFFIX_INDEX = _affix_index(SUFFIXES, -1)
 # Latin letters with diacritics, the fast way: NFD, then drop the combining marks (U+0300-036F)
 # and map the letters NFD does not decompose. Anything else is left to unidecode.
@@ -151,7 +172,19 @@ def _strip_affixes(words: list[str]) -> tuple[list[str], Hint | None]:
     return words, hint
 
 
+def _strip_native_prefix(text: str) -> tuple[str, Hint | None]:
+    """Lao or Khmer text, folded, without its leading kind word: ("ເຊກອງ", "province")."""
+    text = _fold_native(text)
+    for word, hint in _NATIVE_PREFIXES:
+        if text.startswith(word) and len(text) > len(word):
+            return text[len(word) :].lstrip(), hint
+    return text, None
+
+
 def _key_words(text: str) -> tuple[list[str], Hint | None]:
+    if not text.isascii() and _NATIVE_SCRIPT.search(text):
+        text, hint = _strip_native_prefix(text)
+        return _ascii_words(text), hint
     if "(" in text or "[" in text:
         text = _PARENTHESES.sub(" ", text)
     if "," in text:

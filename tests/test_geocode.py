@@ -200,6 +200,35 @@ def test_a_prefix_settles_the_vientiane_tie(name: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ແຂວງເຊກອງ", "la-sekong"),  # with the word for province
+        ("ເຊກອງ", "la-sekong"),
+        ("ບໍລິຄຳໄຊ", "la-bolikhamxay"),  # ຳ typed as one character ...
+        ("ແຂວງບໍລິຄໍາໄຊ", "la-bolikhamxay"),  # ... or as two
+        ("ຫລວງພະບາງ", "la-luang-prabang"),  # ລ for the subscript ◌ຼ
+        ("ນະຄອນຫຼວງວຽງຈັນ", "la-vientiane-capital"),
+        ("ແຂວງວຽງຈັນ", "la-vientiane-province-2013"),
+        ("ខេត្តរតនគិរី", "kh-ratanakiri"),
+        ("ខេត្ត រតនគិរី", "kh-ratanakiri"),
+        ("ត្បូងឃ្មុំ", "kh-tboung-khmum"),
+        ("រាជធានីភ្នំពេញ", "kh-phnom-penh"),
+    ],
+)
+def test_lao_and_khmer_script_names_resolve(name: str, expected: str) -> None:
+    assert geocode(name, as_of=date(2020, 1, 1)).id == expected
+
+
+def test_every_lao_and_cambodian_unit_is_found_by_its_own_script_name() -> None:
+    for unit in read_units(EMBEDDED):
+        if unit.country in ("LA", "KH"):
+            assert unit.name_local and not unit.name_local.isascii(), unit.id
+            day = unit.valid_to or unit.valid_from or date(2020, 1, 1)
+            result = geocode(unit.name_local, as_of=day)
+            assert unit.id in {result.id, *(c.id for c in result.candidates)}, unit.id
+
+
+@pytest.mark.parametrize(
     "name", ["Lào", "Campuchia", "Việt Nam", "Biển Đông", "Laos", "Cambodia", "Mê Kông"]
 )
 def test_countries_and_seas_are_not_units(name: str) -> None:
