@@ -44,10 +44,11 @@ positive, 6 makes one ambiguous.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 from typing import Any, Literal
 
 import numpy as np
@@ -402,3 +403,25 @@ def geocode_many(
     frame["query"] = series.to_numpy(dtype=object)
     columns = list(GeocodeResult.model_fields)
     return frame.reindex(columns=columns)
+
+
+STREAM_BATCH = 10_000  # names resolved together: large enough for cdist, small enough for memory
+
+
+def geocode_stream(
+    names: Iterable[str],
+    as_of: date | None = None,
+    country: str | None = None,
+    source: DataSource = EMBEDDED,
+    batch: int = STREAM_BATCH,
+) -> Iterator[GeocodeResult]:
+    """Resolve names as they arrive, ``batch`` at a time through :func:`geocode_many`.
+
+    Memory stays bounded whatever the input's length (a file of millions of names), and the
+    first answers come out before the last names are read. Same answers as :func:`geocode`.
+    """
+    names = iter(names)
+    while chunk := list(islice(names, batch)):
+        frame = geocode_many(chunk, as_of, country, source).astype(object)
+        for row in frame.where(frame.notna(), None).to_dict("records"):
+            yield GeocodeResult.model_validate(row)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import date, datetime
 from enum import Enum
+from itertools import chain, islice
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,6 +24,9 @@ from loaders._errors import BorderAtlasError
 from loaders._io import DATA_DIR_ENV, DataSource
 from loaders.events import EventKind
 from mapapp.serve import DEFAULT_HOST, launch, private_run_dir
+
+if TYPE_CHECKING:
+    from loaders.geocode import GeocodeResult
 
 app = typer.Typer(
     name="borderatlas",
@@ -90,13 +96,14 @@ def _print_json(payload: Any) -> None:
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
 
 
-def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+def _print_table(rows: list[dict[str, Any]], columns: list[str], header: bool = True) -> None:
     """A plain aligned table (no colours: it is often piped; record text cannot emit any)."""
     from mapapp.escaping import terminal_text as shown
 
     cells = [[("" if row.get(c) is None else shown(row.get(c))) for c in columns] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    typer.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    if header:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for row in cells:
         typer.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
@@ -668,19 +675,34 @@ class CountryChoice(str, Enum):
     KH = "KH"
 
 
-def _names_from_file(path: Path) -> list[str]:
-    """One name per line of a UTF-8 file (blank lines skipped); bad input is bad usage."""
+MAX_NAME_LINE = 1_000  # bytes: no place name is near this; a longer line is not a list of names
+TABLE_BATCH = 1_000  # rows aligned together when a long table is printed as it is resolved
+
+
+def _names_from_file(path: Path) -> Iterator[str]:
+    """One name per line of a UTF-8 file (blank lines skipped), read as it is resolved.
+
+    Bad input is bad usage, reported with its line: not UTF-8, or a line too long to be a name
+    (a binary file, ``/dev/zero``), which is refused before it is held in memory.
+    """
     try:
-        data = path.read_bytes()
+        stream = path.open("rb")
     except OSError as error:
         raise typer.BadParameter(f"{path}: {error.strerror}", param_hint="--file") from error
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        message = f"{path}:{line}: not UTF-8 text; save the file as UTF-8"
-        raise typer.BadParameter(message, param_hint="--file") from error
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    with stream:
+        for number, raw in enumerate(iter(lambda: stream.readline(MAX_NAME_LINE + 1), b""), 1):
+            if len(raw) > MAX_NAME_LINE and not raw.endswith(b"\n"):
+                message = (
+                    f"{path}:{number}: line longer than {MAX_NAME_LINE:,} bytes; one name per line"
+                )
+                raise typer.BadParameter(message, param_hint="--file")
+            try:
+                name = raw.decode("utf-8").strip()
+            except UnicodeDecodeError as error:
+                message = f"{path}:{number}: not UTF-8 text; save the file as UTF-8"
+                raise typer.BadParameter(message, param_hint="--file") from error
+            if name:
+                yield name
 
 
 @app.command()
@@ -699,34 +721,54 @@ def geocode(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Resolve place names to the unit they meant on a date; exit 1 if any is unmatched."""
-    from loaders.geocode import geocode as resolve
+    """Resolve place names to the unit they meant on a date; exit 1 if any is unmatched.
 
-    queries = [*(names or []), *(_names_from_file(file) if file else [])]
-    if not queries:
+    Names from --file are read, resolved and printed in batches, so a file of millions of names
+    starts printing at once and runs in bounded memory.
+    """
+    from loaders.geocode import geocode_stream
+
+    if not names and not file:
         raise typer.BadParameter("give at least one NAME or --file F", param_hint="NAME")
+    queries = chain(names or [], _names_from_file(file) if file else [])
     code = country.value if country else None
     try:
-        found = {q: resolve(q, _day(as_of), code, State.source) for q in dict.fromkeys(queries)}
+        results = geocode_stream(queries, _day(as_of), code, State.source)
+        unmatched = _print_json_stream(results) if as_json else _print_geocode_table(results)
     except BorderAtlasError as error:
         raise _fail_on_data_error(error) from error
-    results = [found[q] for q in queries]
-    if as_json:
-        _print_json([result.model_dump(mode="json") for result in results])
-    else:
+    if unmatched:
+        raise typer.Exit(1)
+
+
+def _print_json_stream(results: Iterable[GeocodeResult]) -> int:
+    """A JSON array written one object at a time; returns how many were unmatched."""
+    unmatched, separator = 0, "[\n"
+    for result in results:
+        item = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        typer.echo(separator + textwrap.indent(item, "  "), nl=False)
+        separator, unmatched = ",\n", unmatched + (result.status == "unmatched")
+    typer.echo("[]" if separator == "[\n" else "\n]")
+    return unmatched
+
+
+def _print_geocode_table(results: Iterable[GeocodeResult]) -> int:
+    """The results as a table, aligned in batches; returns how many were unmatched."""
+    columns = ["query", "status", "id", "name_vi", "place", "current", "score", "note"]
+    unmatched, header = 0, True
+    results = iter(results)
+    while batch := list(islice(results, TABLE_BATCH)):
         rows = [
             result.model_dump()
             | {
                 "current": ", ".join(result.current),
                 "place": result.place.name if result.place else None,
-                "candidates": ", ".join(c.id for c in result.candidates),
             }
-            for result in results
+            for result in batch
         ]
-        columns = ["query", "status", "id", "name_vi", "place", "current", "score", "note"]
-        _print_table(rows, columns)
-    if any(result.status == "unmatched" for result in results):
-        raise typer.Exit(1)
+        _print_table(rows, columns, header=header)
+        header, unmatched = False, unmatched + sum(r.status == "unmatched" for r in batch)
+    return unmatched
 
 
 @app.command()
@@ -928,14 +970,41 @@ def bench(
         raise typer.Exit(1)
 
 
+def _click_error(name: str) -> type[Exception]:
+    """A click exception class, reached through typer's public ``BadParameter`` because recent
+    typer releases bundle their own copy of click."""
+    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == name)
+
+
+_USAGE_ERROR = _click_error("UsageError")
+_CLICK_EXCEPTION = _click_error("ClickException")
+
+
 def main() -> None:
-    """Entry point of the console script. A data file too broken to use ends any command with
-    one line naming the file (and line and field when known), never a traceback."""
+    """Entry point of the console script: every failure ends in one line on stderr.
+
+    Bad usage (an unknown option, a bad value) is ``error: ...`` with exit 2, where click would
+    draw a box; a data file too broken to use is one line naming the file (and line and field
+    when known) with exit 1, never a traceback.
+    """
     try:
-        app()
+        code = app(standalone_mode=False)
+    except _USAGE_ERROR as error:
+        help_asked = type(error).__name__ == "NoArgsIsHelpError"  # bare `borderatlas`: the help
+        typer.echo(
+            error.format_message() if help_asked else f"error: {error.format_message()}", err=True
+        )  # type: ignore[attr-defined]
+        raise SystemExit(2) from None
+    except _CLICK_EXCEPTION as error:
+        typer.echo(f"error: {error.format_message()}", err=True)  # type: ignore[attr-defined]
+        raise SystemExit(error.exit_code) from None  # type: ignore[attr-defined]
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        raise SystemExit(1) from None
     except BorderAtlasError as error:
         typer.echo(f"error: {error}", err=True)
         raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ the gazetteer: a spelling missing from the gazetteer shows up here as a failure.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 import unicodedata
@@ -29,7 +30,7 @@ from loaders.gazetteer import (
     normalize_keys,
     normalize_name,
 )
-from loaders.geocode import THRESHOLD, geocode, geocode_many
+from loaders.geocode import THRESHOLD, geocode, geocode_many, geocode_stream
 from mapapp.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -565,6 +566,42 @@ def test_cli_bad_usage_exits_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["geocode"]).exit_code == 2
     assert runner.invoke(app, ["geocode", "Hanoi", "--country", "TH"]).exit_code == 2
     assert runner.invoke(app, ["geocode", "Hanoi", "--as-of", "2019-13-01"]).exit_code == 2
+
+
+def test_a_stream_of_names_is_answered_before_it_ends() -> None:
+    endless = itertools.cycle(["Sê Kông", "xyz", "Tam Kỳ"])  # never ends: no list is built
+    first = list(itertools.islice(geocode_stream(endless, date(2026, 1, 1), batch=2), 4))
+    assert [r.id for r in first] == ["la-sekong", None, "vn-da-nang-2025", "la-sekong"]
+
+
+def test_a_file_long_enough_for_several_batches_keeps_order_and_alignment(tmp_path: Path) -> None:
+    names = tmp_path / "names.txt"
+    names.write_text("Hue\nPakse\n" * 1_500, encoding="utf-8")  # 3,000 rows: three table batches
+    result = runner.invoke(app, ["geocode", "--file", str(names)])
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0 and len(lines) == 3_001 and lines[0].startswith("query")
+    assert [line.split()[2] for line in lines[1:3]] == ["vn-hue", "la-champasak"]
+    assert lines[-1].split()[2] == "la-champasak"
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["geocode", "--file", "/dev/zero"], "/dev/zero:1: line longer than 1,000 bytes"),
+        (["geocode", "--nope"], "No such option: --nope"),
+        (["geocode", "Hue", "--as-of", "2019-13-01"], "'--as-of'"),
+    ],
+    ids=["binary-file", "unknown-option", "bad-date"],
+)
+def test_bad_usage_is_one_line_with_exit_2(monkeypatch, capsys, argv: list[str], says: str) -> None:
+    from mapapp.cli import main
+
+    monkeypatch.setattr("sys.argv", ["borderatlas", *argv])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and error.startswith("error: ") and says in error
+    assert len(error.strip().splitlines()) == 1
 
 
 def test_cli_uses_the_data_dir(tmp_path: Path) -> None:
