@@ -46,10 +46,11 @@ class DataSource:
         return cls(path)
 
     def locate(self, relative: str) -> Traversable | Path:
-        """The user's copy of ``relative`` if it exists, else the embedded one."""
+        """The user's copy of ``relative`` if it exists (even as a dangling link, which is then
+        reported as the user's broken file), else the embedded one."""
         if self.user_dir is not None:
             candidate = self.user_dir / relative
-            if candidate.exists():
+            if candidate.exists() or candidate.is_symlink():
                 return candidate
         return embedded(relative)
 
@@ -76,14 +77,26 @@ class DataSource:
         return self.user_dir is not None and Path(label).is_relative_to(self.user_dir)
 
     def list_dir(self, relative: str) -> list[tuple[str, Traversable | Path]]:
-        """Files in folder ``relative``; the user's copies replace embedded ones of that name."""
+        """Entries of folder ``relative`` other than folders; the user's replace embedded ones
+        of that name. A user's entry may be no regular file (a dangling link, a device): see
+        :func:`not_a_regular_file`, so readers can report it rather than skip it in silence."""
         files: dict[str, Traversable | Path] = {}
         folder = embedded(relative)
         if folder.is_dir():
             files.update({entry.name: entry for entry in folder.iterdir() if entry.is_file()})
         if self.user_dir is not None and (self.user_dir / relative).is_dir():
-            files.update({p.name: p for p in (self.user_dir / relative).iterdir() if p.is_file()})
+            user = (self.user_dir / relative).iterdir()
+            files.update({p.name: p for p in user if p.is_symlink() or not p.is_dir()})
         return sorted(files.items())
+
+
+def not_a_regular_file(entry: Traversable | Path) -> str | None:
+    """Why ``entry`` cannot be read as a data file (a dangling link, a device ...), or None."""
+    if not isinstance(entry, Path) or entry.is_file():
+        return None
+    if entry.is_symlink() and not entry.exists():
+        return f"a link to {os.readlink(entry)!r}, which does not exist"
+    return "not a regular file (a device, a pipe or a folder), so it cannot be read"
 
 
 def _umask() -> int:

@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 from loaders._errors import DataError
-from loaders._io import DataSource, load_yaml
+from loaders._io import DataSource, load_yaml, not_a_regular_file
 from loaders.validate import Problem
 
 EARLIEST = date(1900, 1, 1)  # nothing this project records is older; an earlier year is a typo
@@ -68,7 +68,8 @@ class Precision(str, Enum):
 
 
 # YYYY, YYYY-MM, YYYY-MM-DD or YYYY-Qn
-_DATE_FORM = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4]))?$")
+# ASCII digits only: `\d` would also take "٢٠٢٤-٠١-٠١" (Arabic-Indic), and int() would read it.
+_DATE_FORM = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4]))?$", re.ASCII)
 
 
 class PartialDate(_Record):
@@ -460,10 +461,13 @@ def _read_folder(
     """Parse every ``<folder>/*.yaml`` into id -> (file label, record), plus the problems."""
     parsed: list[tuple[str, str, Model]] = []  # (file name, label, record)
     problems: list[Problem] = []
-    for name, _entry in source.list_dir(folder):
+    for name, entry in source.list_dir(folder):
         if not name.endswith(".yaml"):
             continue
         label = source.label(f"{folder}/{name}")
+        if unreadable := not_a_regular_file(entry):
+            problems.append(Problem(f"{folder}.schema", label, unreadable))
+            continue
         try:
             text = source.read_text(f"{folder}/{name}")
         except DataError as error:  # not UTF-8: the message names the line

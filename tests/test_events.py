@@ -63,7 +63,9 @@ def test_partial_dates_keep_their_precision(text, start, end, precision) -> None
     assert parsed.model_dump(mode="json") == text  # written back in the form it was read
 
 
-@pytest.mark.parametrize("text", ["2019-13", "2025-02-30", "12/9/2025", "2020-Q5", "19"])
+@pytest.mark.parametrize(
+    "text", ["2019-13", "2025-02-30", "12/9/2025", "2020-Q5", "19", "٢٠٢٤-٠١-٠١", "２０２４"]
+)
 def test_malformed_partial_dates_are_rejected(text: str) -> None:
     with pytest.raises(ValueError, match=re.escape(repr(text))):
         parse_partial_date(text)
@@ -325,6 +327,18 @@ def test_an_inference_may_name_one_item_of_a_list_field(embedded) -> None:
         problems = ev.check_event(changed, "label", None, None, {}, {})
         flagged = [p for p in problems if p.field == "inferred[0].field"]
         assert (not flagged) is accepted
+
+
+def test_links_in_events_that_cannot_be_read_are_reported_not_skipped(tmp_path) -> None:
+    from loaders._io import DataSource
+
+    (tmp_path / "events").mkdir()
+    (tmp_path / "events" / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "events" / "zero.yaml").symlink_to("/dev/zero")  # would be read forever
+    _, problems = ev.read_events(DataSource(tmp_path))
+    messages = {Path(p.file).name: p.message for p in problems}
+    assert "does not exist" in messages["dangling.yaml"]
+    assert "not a regular file" in messages["zero.yaml"]
 
 
 def test_a_deeply_nested_alias_bomb_is_refused_before_it_expands() -> None:

@@ -501,6 +501,32 @@ def test_bad_files_are_refused_with_a_reason(tmp_path: Path, content: bytes, mes
     assert message in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda tmp: tmp, "a folder, not an article"),
+        (lambda tmp: Path("/dev/zero"), "not a regular file"),
+        (
+            lambda tmp: _link(tmp / "gone.txt", tmp / "missing.txt"),
+            "a link to a file that does not",
+        ),
+        (lambda tmp: tmp / "missing.txt", "no such file"),
+    ],
+    ids=["folder", "device", "dangling-link", "missing"],
+)
+def test_what_is_not_an_article_file_is_named_as_such(tmp_path: Path, make, message: str) -> None:
+    path = make(tmp_path)
+    result = runner.invoke(app, ["ingest", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {path}: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def _link(link: Path, target: Path) -> Path:
+    link.symlink_to(target)
+    return link
+
+
 def test_no_date_is_a_clear_cli_error(tmp_path: Path) -> None:
     path = tmp_path / "undated.txt"
     path.write_text("Tại Hội nghị, hai bên kiểm điểm công tác biên giới.", encoding="utf-8")

@@ -65,7 +65,7 @@ def read_article(path: Path) -> str:
     """The text of an article file; :class:`IngestError` with a plain reason when the file is
     missing, empty, binary, not UTF-8 or too large to be an article."""
     if not path.is_file():
-        raise IngestError(f"{path}: no such file")
+        raise IngestError(f"{path}: {_why_not_a_file(path)}")
     size = path.stat().st_size
     if size > MAX_BYTES:
         limit = f"at most {MAX_BYTES / 1e6:.1f} MB"
@@ -84,6 +84,16 @@ def read_article(path: Path) -> str:
         ) from None
     _check_text(text, str(path))
     return text
+
+
+def _why_not_a_file(path: Path) -> str:
+    if path.is_dir():
+        return "a folder, not an article; give the article files inside it"
+    if path.exists():
+        return "not a regular file (a device or a pipe); save the article as a text file"
+    if path.is_symlink():
+        return "a link to a file that does not exist"
+    return "no such file"
 
 
 def ingest_file(
