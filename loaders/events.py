@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
@@ -497,8 +498,26 @@ def _read_folder(
     return records, problems
 
 
+# Records are frozen, so a text parsed once gives the same record again: appending reads the
+# folder several times under its lock, and the files it did not write have not changed.
+PARSE_CACHE = 8192
+
+
 def parse_record(text: str, model: type[Model]) -> tuple[Model | None, list[tuple[str, str]]]:
     """Parse one YAML file into ``model``; on failure, (field, message) pairs instead."""
+    record, errors = _parse_cached(text, model)
+    return record, list(errors)
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def _parse_cached(
+    text: str, model: type[Model]
+) -> tuple[Model | None, tuple[tuple[str, str], ...]]:
+    record, errors = _parse(text, model)
+    return record, tuple(errors)
+
+
+def _parse(text: str, model: type[Model]) -> tuple[Model | None, list[tuple[str, str]]]:
     try:
         data = load_yaml(text)  # plain data; no aliases, no duplicate keys
     except yaml.YAMLError as error:

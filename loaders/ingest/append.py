@@ -81,9 +81,10 @@ class Outcome:
 # --- matching -----------------------------------------------------------------------------------
 
 
-def find_match(draft: Event, source: DataSource) -> Match | None:
-    """The existing event ``draft`` most likely reports, or None."""
-    events, _problems = read_events(source)
+def find_match(draft: Event, source: DataSource, events: list[Event] | None = None) -> Match | None:
+    """The existing event ``draft`` most likely reports, or None (among ``events``: default all)."""
+    if events is None:
+        events = read_events(source)[0]
     found = [m for e in events if (m := _compare(draft, e, source)) is not None]
     return max(found, key=lambda m: (m.duplicate, m.score), default=None)
 
@@ -150,7 +151,8 @@ def append_draft(draft: Event, source: DataSource, *, add_source: bool = False) 
 
 
 def _append_locked(draft: Event, source: DataSource, folder: Path, add_source: bool) -> Outcome:
-    match = find_match(draft, source)
+    events = read_events(source)[0]  # once, under the lock: no other writer changes it now
+    match = find_match(draft, source, events)
     if match is not None:
         if not add_source:
             return Outcome(
@@ -162,8 +164,8 @@ def _append_locked(draft: Event, source: DataSource, folder: Path, add_source: b
                     f"source of {match.event.id})"
                 ],
             )
-        return _add_source(match, draft.sources[0], folder, source)
-    return _write_new(draft, folder, source)
+        return _add_source(match, draft.sources[0], folder, source, events)
+    return _write_new(draft, folder, source, events)
 
 
 def _events_folder(source: DataSource) -> Path:
@@ -175,8 +177,7 @@ def _events_folder(source: DataSource) -> Path:
     return source.user_dir / EVENTS
 
 
-def _write_new(draft: Event, folder: Path, source: DataSource) -> Outcome:
-    events, _problems = read_events(source)
+def _write_new(draft: Event, folder: Path, source: DataSource, events: list[Event]) -> Outcome:
     taken = {e.id for e in events} | {p.stem for p in folder.glob("*.yaml")}
     event_id, number = draft.id, 1
     while event_id in taken:
@@ -185,7 +186,7 @@ def _write_new(draft: Event, folder: Path, source: DataSource) -> Outcome:
     record = draft.model_copy(update={"id": event_id})
     record, messages = _unlinked_agreements(record, source)
     text = to_yaml(record)
-    _check(record, text, source, f"{EVENTS}/{event_id}.yaml")
+    _check(record, text, source, f"{EVENTS}/{event_id}.yaml", events)
     path = folder / f"{event_id}.yaml"
     try:
         write_atomic(path, text)
@@ -217,7 +218,7 @@ def _unlinked_agreements(record: Event, source: DataSource) -> tuple[Event, list
     return record.model_copy(update={"agreements": kept, "notes": notes}), [message]
 
 
-def _check(record: Event, text: str, source: DataSource, relative: str) -> None:
+def _check(record: Event, text: str, source: DataSource, relative: str, known: list[Event]) -> None:
     """The checks a hand-written file passes: it parses to the same record, and its places,
     crossings, agreements and links hold against the data."""
     parsed, errors = parse_record(text, Event)
@@ -226,7 +227,7 @@ def _check(record: Event, text: str, source: DataSource, relative: str) -> None:
             "; ".join(f"{f}: {m}" for f, m in errors) or "the written text reads back differently"
         )
         raise AppendError(f"the draft does not read back as written: {details}")
-    events = {e.id: e for e in read_events(source)[0]} | {record.id: record}
+    events = {e.id: e for e in known} | {record.id: record}
     agreements = {a.id: a for a in read_agreements(source)[0]}
     problems = check_event(
         record, relative, unit_index(source), crossing_ids(source), agreements, events
@@ -279,7 +280,9 @@ def _same_source(one: Source, other: Source) -> bool:
     )
 
 
-def _add_source(match: Match, new: Source, folder: Path, source: DataSource) -> Outcome:
+def _add_source(
+    match: Match, new: Source, folder: Path, source: DataSource, events: list[Event]
+) -> Outcome:
     """Add ``new`` to the matched record's sources, editing only that record's file (its own
     words and layout kept: the source is inserted as text at the end of ``sources``)."""
     record = match.event
@@ -298,7 +301,7 @@ def _add_source(match: Match, new: Source, folder: Path, source: DataSource) -> 
     text = source.read_text(f"{EVENTS}/{name}")
     updated = insert_source(text, new)
     expected = record.model_copy(update={"sources": [*record.sources, new]})
-    _check(expected, updated, source, f"{EVENTS}/{name}")
+    _check(expected, updated, source, f"{EVENTS}/{name}", events)
     path = folder / name  # the user's copy replaces the embedded one of the same name
     write_atomic(path, updated, overwrite=path.exists())
     return Outcome(
