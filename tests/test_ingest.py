@@ -7,12 +7,16 @@ and compare the drafts with the hand-made records in geodata/events.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from loaders._io import EMBEDDED, DataSource
@@ -799,6 +803,45 @@ def test_long_runs_of_spaces_cannot_stall_ingestion(text: str) -> None:
     started = time.perf_counter()
     ingest_text(text, published=date(2025, 1, 1), origin=TEST_ORIGIN)
     assert time.perf_counter() - started < 5  # linear now: milliseconds; it was minutes
+
+
+# Pieces the ingest patterns anchor on, and plain words. A backtracking blow-up grows with the
+# length of a run (800 blanks after "Nguồn" took 106 s), so the run is what doubles.
+_PIECES = [
+    "Nguồn", "Source", "Theo", "Mr", "Ông", "Phó Chủ tịch", "tỉnh", "Quảng Trị", "Savannakhet",
+    "hội đàm", "ngày", "tháng", "9/12", "12/2025", "(", ")", ":", "-", ",", ".", "/", "TTXVN",
+    " ", "\t", "\n", "a", "đoàn", "talks",
+]  # fmt: skip
+LINEAR_SIZE = 10_000  # characters of the run, then twice as many
+
+
+def _cpu_seconds(text: str) -> float:
+    """Best of three: CPU time, which other processes on a busy machine barely move."""
+    timings = []
+    for _ in range(3):
+        started = time.process_time()
+        with contextlib.suppress(IngestError):  # a refusal (no date ...) is an answer too
+            ingest_text(text, published=date(2025, 1, 1), origin=TEST_ORIGIN)
+        timings.append(time.process_time() - started)
+    return min(timings)
+
+
+def _with_run(head: str, run: str, tail: str, size: int) -> str:
+    return head + (run * (size // len(run) + 1))[:size] + tail
+
+
+_PIECE = st.sampled_from(_PIECES)
+
+
+@settings(max_examples=8, deadline=None, derandomize=True)
+@given(head=_PIECE, run=st.lists(_PIECE, min_size=1, max_size=3).map(" ".join), tail=_PIECE)
+@example(head="Nguồn", run=" ", tail="x")  # _SOURCE_LINE was cubic in these blanks
+@example(head="Hội đàm\n\nMr", run=" ", tail="Nguyen Van A, Deputy Minister")  # _HONORIFIC
+def test_ingest_time_grows_linearly_with_a_run_of_text(head: str, run: str, tail: str) -> None:
+    single = _cpu_seconds(_with_run(head, run, tail, LINEAR_SIZE))
+    double = _cpu_seconds(_with_run(head, run, tail, 2 * LINEAR_SIZE))
+    # linear doubles the time; quadratic would be 4x, the old patterns were cubic (8x)
+    assert double <= 2.5 * single + 0.05, (single, double)
 
 
 def test_an_alias_bomb_in_the_front_matter_is_refused_not_expanded() -> None:

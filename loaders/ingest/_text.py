@@ -92,9 +92,10 @@ def detect_language(text: str) -> Language:
 
 
 # A full stop ends a sentence unless it belongs to a number (1.080), an abbreviation (TP., v.v.)
-# or an initial; a line break always does (headlines and captions have no stop).
+# or an initial; a line break always does (headlines and captions have no stop). A run of stops
+# is tried from its first one only: tried from every one, "....." long and unspaced is quadratic.
 _ABBREVIATIONS = re.compile(r"(?:tp|tx|tt|mr|mrs|ms|dr|no|st|v\.v|ths|ts|pgs|gs|q|[^\W\d_])")
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n+|\|")
+_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]]*(?=\s)|\n+|\|")
 
 
 def split_sentences(text: str) -> list[Sentence]:
