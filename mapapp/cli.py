@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import asdict
 from datetime import date, datetime
 from enum import Enum
@@ -17,10 +18,15 @@ from typing import Annotated, Any
 import typer
 
 from loaders import __version__
-from loaders._errors import BorderAtlasError
+from loaders._errors import BorderAtlasError, DataError, DataWarning
 from loaders._io import DATA_DIR_ENV, DataSource
 from loaders.events import EventKind
 from mapapp.serve import DEFAULT_HOST, launch, private_run_dir
+
+try:  # typer vendors click as typer._click since 0.2x; older releases use click itself
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 app = typer.Typer(
     name="borderatlas",
@@ -928,14 +934,54 @@ def bench(
         raise typer.Exit(1)
 
 
+_PYTHON_SHOWWARNING = warnings.showwarning
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A data warning (a repaired file) is one line on stderr; others as Python shows them."""
+    if issubclass(category, DataWarning):
+        typer.echo(f"warning: {message}", err=True)
+    else:
+        _PYTHON_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+def _usage_line(error: click_errors.UsageError) -> str:
+    """Click's usage error (a box or three lines) as one line naming the command's help."""
+    message = " ".join(error.format_message().split())
+    command = error.ctx.command_path if error.ctx is not None else "borderatlas"
+    return f"{message} (see '{command} --help')"
+
+
 def main() -> None:
-    """Entry point of the console script. A data file too broken to use ends any command with
-    one line naming the file (and line and field when known), never a traceback."""
+    """Entry point of the console script: whatever is wrong ends in ONE line on stderr, never a
+    traceback. A data file too broken to use names the file (and line and field when known),
+    exit 1; bad usage names the option, exit 2; a data file repaired on load is a warning line."""
+    warnings.showwarning = _show_warning
     try:
-        app()
+        code = app(prog_name="borderatlas", standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as error:  # plain `borderatlas`: the help
+        error.show()
+        raise SystemExit(error.exit_code) from None
+    except click_errors.UsageError as error:
+        typer.echo(f"error: {_usage_line(error)}", err=True)
+        raise SystemExit(2) from None
+    except click_errors.ClickException as error:
+        typer.echo(f"error: {' '.join(error.format_message().split())}", err=True)
+        raise SystemExit(error.exit_code) from None
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        raise SystemExit(1) from None
     except BorderAtlasError as error:
         typer.echo(f"error: {error}", err=True)
         raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
