@@ -7,7 +7,9 @@ laid out like ``geodata/``; any file missing there falls back to the embedded co
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import json
 import os
 import tempfile
 from collections.abc import Hashable, Iterator
@@ -201,17 +203,71 @@ class _RecordLoader(_SafeBase):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_yaml(text: str) -> Any:
-    """Plain data from a record's or a header's YAML ``text``.
+def load_yaml(text: str, path: str | Path | None = None, *, strict: bool = True) -> Any:
+    """Plain data from a record's or a header's YAML ``text`` (read from ``path``, if a file).
 
     Raises ``yaml.YAMLError`` (with the line) for bad YAML, a duplicate key or an alias: records
     have no use for aliases, and nested ones expand exponentially (a 1 kB file of them took
-    50 s and 3 GB to load).
+    50 s and 3 GB to load). ``strict=False`` keeps duplicate keys and dates as plain YAML does
+    (for files whose checks report duplicates themselves). A text nested deeper than the parser
+    can follow (libyaml stops at 1000 levels; the pure-Python parser would overflow Python's
+    stack) raises :class:`DataError` naming ``path``: it is no data file, and no line helps.
     """
-    if "*" in text:  # cheap test first: only a text with an asterisk can hold an alias
-        for event in yaml.parse(text, Loader=_SafeBase):
-            if isinstance(event, yaml.AliasEvent):
-                raise yaml.composer.ComposerError(
-                    None, None, f"alias *{event.anchor} is not allowed here", event.start_mark
-                )
-    return yaml.load(text, Loader=_RecordLoader)  # a safe loader: plain data only
+    try:
+        if "*" in text:  # cheap test first: only a text with an asterisk can hold an alias
+            for event in yaml.parse(text, Loader=_SafeBase):
+                if isinstance(event, yaml.AliasEvent):
+                    raise yaml.composer.ComposerError(
+                        None, None, f"alias *{event.anchor} is not allowed here", event.start_mark
+                    )
+        return yaml.load(text, Loader=_RecordLoader if strict else _SafeBase)  # plain data only
+    except RecursionError:
+        raise _too_deep(path) from None
+    except yaml.YAMLError as error:
+        if getattr(error, "problem", None) == "exceeded maximum nesting depth":  # libyaml's
+            raise _too_deep(path) from None
+        raise
+
+
+def _too_deep(path: str | Path | None) -> DataError:
+    return DataError(path or "YAML text", "nested too deeply to be a data file (over 1000 levels)")
+
+
+def read_yaml(source: DataSource, relative: str, *, strict: bool = True) -> Any:
+    """The plain data of YAML file ``relative``; any fault is a one-line :class:`DataError`
+    naming the file and line (PyYAML's own messages span several lines)."""
+    label = source.label(relative)
+    try:
+        return load_yaml(source.read_text(relative), label, strict=strict)
+    except yaml.YAMLError as error:
+        line, problem = yaml_problem(error)
+        raise DataError(label, f"not valid YAML: {problem}", line=line) from None
+
+
+def yaml_problem(error: yaml.YAMLError) -> tuple[int | None, str]:
+    """The line (1-based, when known) and a one-line description of a YAML error."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return (mark.line + 1 if mark is not None else None), " ".join(problem.split())
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+def json_kind(value: object) -> str:
+    """What JSON calls ``value``'s type: object, list, string, number, boolean or null."""
+    kinds = {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}
+    return kinds.get(type(value), "number")
+
+
+def load_json(text: str, path: str | Path) -> Any:
+    """The data of JSON ``text`` read from ``path``; :class:`DataError` naming it when the text
+    is not JSON, nests too deeply for Python's parser, or holds a number too long to convert."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(path, f"not valid JSON: {error.msg}", line=error.lineno) from None
+    except RecursionError:
+        raise DataError(path, "not usable JSON: nested too deeply") from None
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        raise DataError(path, f"not usable JSON: {error}") from None
