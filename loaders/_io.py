@@ -106,16 +106,33 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 
     Refuses to replace an existing file unless ``overwrite`` is set, so nothing is lost silently:
-    a new file is linked into place, which fails if another writer created the name first.
+    a new file is linked into place, which fails if another writer created the name first. Any
+    failure (a full disk, a read-only folder) leaves ``path`` as it was and no temporary file;
+    the ``OSError`` raised names ``path``.
     """
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} already exists; refusing to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_through_temporary(path, text.encode("utf-8"), overwrite)
+    except FileExistsError:
+        raise
+    except OSError as error:  # the same kind of error, naming the file the user asked for
+        raise type(error)(error.errno, error.strerror or str(error), str(path)) from None
+
+
+def _write_through_temporary(path: Path, data: bytes, overwrite: bool) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file stands where the folder should be
+        message = f"{path.parent} is a file, not a folder"
+        raise NotADirectoryError(errno.ENOTDIR, message) from None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual mode
         if overwrite:
             os.replace(tmp, path)
@@ -126,6 +143,13 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
                 raise FileExistsError(f"{path} already exists; refusing to overwrite it") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (it may write fewer than it was given)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 @contextmanager

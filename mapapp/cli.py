@@ -414,6 +414,10 @@ def export(
         raise typer.BadParameter(
             f"{out} is a directory: give the HTML file to write", param_hint="OUT"
         )
+    if not Path(out).parent.is_dir():  # a typo in the path, not a folder to create silently
+        raise typer.BadParameter(
+            f"folder {Path(out).parent} does not exist: create it first", param_hint="OUT"
+        )
     codes = tuple(c.strip().upper() for c in countries.split(",") if c.strip())
     if not codes:
         raise typer.BadParameter(
