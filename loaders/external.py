@@ -16,13 +16,16 @@ Nothing here runs unless a user asks for it, and nothing runs at test time again
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import math
 import os
 import re
+import socket
 import tempfile
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -32,12 +35,13 @@ from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pyogrio
+import pyogrio.raw
 import shapely
 from unidecode import unidecode
 
 from loaders import __version__
 from loaders._errors import BorderAtlasError, DataError
-from loaders._io import EMBEDDED, DataSource, write_atomic
+from loaders._io import EMBEDDED, DataSource, json_kind, load_json, write_atomic
 from loaders.boundaries import CRS, GEOMETRY_FILE, Unit, all_units, read_units
 
 Format = Literal["geoboundaries", "gadm", "generic"]
@@ -55,7 +59,19 @@ NAME_PREFIXES = ("thanh pho", "tp", "tinh", "khaet", "khett", "khoueng", "kwaeng
 NAME_SUFFIXES = ("city", "province", "municipality")
 
 
-class MissingFieldError(DataError):
+# Where the data must be: around Vietnam, Laos and Cambodia. Their units span lon 100.1..109.5 E,
+# lat 8.6..23.4 N (the bounds of geodata/boundaries/admin1.geojson); the box adds a margin for a
+# neighbour's provinces in the same file. An import must touch it, not lie inside it: a file with
+# the Paracels (112 E) is fine, a file whose CRS was wrong lands thousands of km away.
+REGION_BOUNDS = (97.0, 8.0, 110.5, 23.5)  # (west, south, east, north), degrees
+
+
+class ImportUsageError(DataError):
+    """The file is readable but the options do not fit it (a ``--layer`` it lacks, a field the
+    format needs): a usage mistake, not bad data."""
+
+
+class MissingFieldError(ImportUsageError):
     """The file lacks a field the chosen format (or field mapping) needs: a usage mistake."""
 
 
@@ -189,24 +205,87 @@ def read_layer(path: str | Path, fmt: Format, layer: str | None = None) -> gpd.G
     """Read one layer of an OGR-readable file, reprojected to EPSG:4326.
 
     GADM GeoPackages hold every level: their level-1 layer is chosen unless ``layer`` is given.
-    A file without a CRS is taken as longitude/latitude only if its coordinates fit.
+    The coordinates must fit the CRS the file gives (or, with none, longitude/latitude) and land
+    around Vietnam, Laos and Cambodia (``REGION_BOUNDS``): metres read as degrees are refused.
     """
     path = Path(path)
     try:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
-        if layer is None and len(layers) > 1:
-            if fmt != "gadm" or GADM_LAYER not in layers:
-                raise DataError(path, "several layers: choose one", value=", ".join(layers))
-            layer = GADM_LAYER
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
-    except pyogrio.errors.DataSourceError as error:
+        layer = _choose_layer(path, fmt, layers, layer)
+        with warnings.catch_warnings():
+            # GDAL's notes ("Non closed ring detected") become the errors below, in one line
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
         raise DataError(path, f"not readable as a vector file: {error}") from None
-    if frame.crs is None:
-        minx, miny, maxx, maxy = frame.total_bounds if len(frame) else (0, 0, 0, 0)
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise DataError(path, "no coordinate reference system and not longitude/latitude")
-        return frame.set_crs(CRS)
-    return frame.to_crs(CRS)
+    except shapely.errors.GEOSException:
+        raise _unreadable_feature(path, layer) from None
+    return _to_wgs84(path, frame)
+
+
+def _choose_layer(path: Path, fmt: Format, layers: list[str], layer: str | None) -> str | None:
+    """The layer to read: the one asked for (it must exist), GADM's level 1, or the only one."""
+    if layer is not None and layer not in layers:
+        raise ImportUsageError(path, f"no layer {layer!r}; its layers: {', '.join(layers)}")
+    if layer is None and len(layers) > 1:
+        if fmt != "gadm" or GADM_LAYER not in layers:
+            raise ImportUsageError(path, "several layers: choose one", value=", ".join(layers))
+        return GADM_LAYER
+    return layer
+
+
+def _unreadable_feature(path: Path, layer: str | None) -> DataError:
+    """Which feature's geometry GEOS cannot read (an unclosed ring, too few points), and why."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        wkb = pyogrio.raw.read(path, layer=layer, columns=[])[2]
+    for number, blob in enumerate(wkb, start=1):
+        try:
+            shapely.from_wkb(blob)
+        except shapely.errors.GEOSException as error:
+            reason = str(error).rpartition("Exception: ")[2]
+            return DataError(path, f"feature {number}: geometry not readable: {reason}")
+    return DataError(path, "a geometry is not readable")
+
+
+def _to_wgs84(path: Path, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` in EPSG:4326, once its coordinates are shown to fit the CRS they claim."""
+    claimed = frame.crs.to_string() if frame.crs is not None else "none given"
+    if frame.crs is None or frame.crs.is_geographic:
+        _require_degrees(path, frame, claimed)
+    frame = frame.set_crs(CRS) if frame.crs is None else frame.to_crs(CRS)
+    _require_region(path, frame, claimed)
+    return frame
+
+
+def _require_degrees(path: Path, frame: gpd.GeoDataFrame, claimed: str) -> None:
+    """Longitudes within ±180 and latitudes within ±90, or the CRS is not what the file says."""
+    xy = shapely.get_coordinates(frame.geometry.values)
+    if not len(xy):
+        return
+    x, y = abs(xy[:, 0]), abs(xy[:, 1])
+    if x.max() > 180 or y.max() > 90:
+        largest = max(x.max(), y.max())
+        raise DataError(
+            path,
+            f"coordinates up to {largest:,.0f} are not degrees (CRS: {claimed}); "
+            "is the CRS missing or wrong?",
+        )
+
+
+def _require_region(path: Path, frame: gpd.GeoDataFrame, claimed: str) -> None:
+    """Some feature must touch ``REGION_BOUNDS``: else the CRS put the data somewhere else."""
+    drawn = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if drawn.empty or drawn.intersects(shapely.box(*REGION_BOUNDS)).any():
+        return
+    west, south, east, north = drawn.total_bounds
+    raise DataError(
+        path,
+        f"read with CRS {claimed}, the features lie at lon {west:.1f}..{east:.1f}, "
+        f"lat {south:.1f}..{north:.1f}, not around Vietnam, Laos and Cambodia "
+        f"(lon {REGION_BOUNDS[0]:g}..{REGION_BOUNDS[2]:g}, "
+        f"lat {REGION_BOUNDS[1]:g}..{REGION_BOUNDS[3]:g}); is the CRS wrong?",
+    )
 
 
 def import_files(

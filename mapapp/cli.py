@@ -585,11 +585,14 @@ def boundaries_import(
 
     Exit 1 when a feature matched no unit (or two features one unit); matched ones are written.
     """
-    from loaders.external import MissingFieldError, import_files, write_data_dir
+    from loaders.external import ImportUsageError, import_files, write_data_dir
 
     generic = _field_map(fields or []) if fmt is ImportFormat.GENERIC else None
     if fields and generic is None:
         raise typer.BadParameter("only for --format generic", param_hint="--field")
+    if out.exists() and not out.is_dir():
+        message = f"{out} is a file: give the data directory to write"
+        raise typer.BadParameter(message, param_hint="--out")
     try:
         result = import_files(
             files,
@@ -600,7 +603,7 @@ def boundaries_import(
             layer=layer,
             source=State.source,
         )
-    except MissingFieldError as error:
+    except ImportUsageError as error:  # a --layer or field the file lacks
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
     except ValueError as error:
@@ -611,6 +614,9 @@ def boundaries_import(
         written = write_data_dir(result, out, overwrite=overwrite)
     except FileExistsError as error:
         typer.echo(f"error: {error} (pass --overwrite to replace it)", err=True)
+        raise typer.Exit(1) from error
+    except OSError as error:  # a read-only folder, a full disk: nothing was written
+        typer.echo(f"error: {error.filename or out}: {error.strerror or error}", err=True)
         raise typer.Exit(1) from error
     if as_json:
         _print_json(result.to_dict() | {"written": str(written.path), "filled": written.filled})

@@ -6,10 +6,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import shutil
 import sys
 import threading
 import types
+import urllib.request
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -432,6 +435,136 @@ def test_import_command_bad_usage_exits_2(tmp_path: Path, utm_shapefile: Path, e
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "boundaries").exists()
+
+
+# --- hostile input files and options: one line, the right exit code --------------------------
+
+GB_PROPERTIES = {"shapeName": "Nghệ An", "shapeISO": "VN-22", "shapeGroup": "VNM", "shapeID": "x1"}
+
+
+def geojson_text(geometry: dict) -> str:
+    """A geoBoundaries-shaped file of one feature (Nghệ An) drawn as ``geometry``."""
+    feature = {"type": "Feature", "properties": GB_PROPERTIES, "geometry": geometry}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]})
+
+
+@pytest.mark.parametrize(
+    "ring",
+    [
+        [[104.5, 19.0], [105.5, 19.0], [105.5, 19.5], [104.5, 19.5]],  # never back to its start
+        [[104.5, 19.0], [105.5, 19.0]],  # two points are no ring
+    ],
+    ids=["unclosed", "two-points"],
+)
+def test_an_unreadable_ring_is_one_line_naming_the_file_and_feature(
+    tmp_path: Path, run_main, ring: list
+) -> None:
+    path = tmp_path / "adm1.geojson"
+    path.write_text(geojson_text({"type": "Polygon", "coordinates": [ring]}), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_main("boundaries-import", path, "--format", "geoboundaries", "--out", out)
+    assert result.code == 1
+    assert result.one_line() == (
+        f"error: {path}: feature 1: geometry not readable: "
+        "Points of LinearRing do not form a closed linestring"
+    )
+    assert not out.exists()
+
+
+def test_a_layer_the_file_lacks_is_bad_usage_listing_its_layers(
+    tmp_path: Path, run_main, gadm_gpkg: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ["boundaries-import", gadm_gpkg, "--format", "gadm", "--out", out]
+    result = run_main(*args, "--layer", "ADM_ADM_2")
+    assert result.code == 2
+    assert result.one_line() == (
+        f"error: {gadm_gpkg}: no layer 'ADM_ADM_2'; its layers: ADM_ADM_0, ADM_ADM_1"
+    )
+    assert not out.exists()
+
+
+def test_an_out_that_is_a_file_is_bad_usage_and_left_alone(tmp_path: Path, run_main) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_text("mine", encoding="utf-8")
+    result = run_main("boundaries-import", GEOBOUNDARIES, "--format", "geoboundaries", "--out", out)
+    assert result.code == 2
+    line = result.one_line()
+    assert f"Invalid value for --out: {out} is a file: give the data directory to write" in line
+    assert out.read_text(encoding="utf-8") == "mine"
+
+
+def test_an_out_in_a_read_only_folder_is_one_line_and_writes_nothing(
+    tmp_path: Path, run_main, read_only
+) -> None:
+    source, out = clean_geoboundaries(tmp_path), tmp_path / "mount"
+    out.mkdir()
+    read_only(out)
+    result = run_main("boundaries-import", source, "--format", "geoboundaries", "--out", out)
+    assert result.code == 1
+    target = out / "boundaries" / "admin1.geojson"
+    assert result.one_line() == f"error: {target}: Read-only file system"
+    assert list(out.iterdir()) == []
+
+
+def moved_fixture(tmp_path: Path, name: str, to_crs: str | None, say: str | None) -> Path:
+    """The geoBoundaries fixture with its coordinates moved into ``to_crs`` (if given), then
+    written claiming CRS ``say`` (None: a GeoJSON with no CRS member, which GDAL reads as
+    EPSG:4326 as RFC 7946 says), as GeoJSON or, for a ``.shp`` name, a shapefile."""
+    frame = gpd.read_file(GEOBOUNDARIES)
+    frame = frame.to_crs(to_crs) if to_crs else frame
+    frame = frame.set_crs(say, allow_override=True)
+    path = tmp_path / name
+    with warnings.catch_warnings():  # "'crs' was not provided": that is the point here
+        warnings.simplefilter("ignore", UserWarning)
+        frame.to_file(path, engine="pyogrio")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "to_crs", "say", "says"),
+    [
+        ("utm.geojson", "EPSG:32648", None, r"not degrees \(CRS: EPSG:4326\); is the CRS missing"),
+        ("utm.shp", "EPSG:32648", "EPSG:4326", r"not degrees \(CRS: EPSG:4326\); is the CRS"),
+        ("utm.shp", "EPSG:32648", None, r"not degrees \(CRS: none given\); is the CRS missing"),
+        (
+            "degrees.shp",
+            None,
+            "EPSG:3857",
+            r"read with CRS EPSG:3857, the features lie at lon 0\.0",
+        ),
+        ("utm-as-3857.shp", "EPSG:32648", "EPSG:3857", r"read with CRS EPSG:3857, .* lon 4\.\d"),
+    ],
+    ids=[
+        "metres-defaulted-4326",
+        "metres-said-4326",
+        "metres-no-crs",
+        "degrees-said-3857",
+        "utm-said-3857",
+    ],
+)
+def test_coordinates_that_do_not_fit_their_crs_are_refused_in_one_line(
+    tmp_path: Path, run_main, name: str, to_crs: str | None, say: str | None, says: str
+) -> None:
+    path = moved_fixture(tmp_path, name, to_crs, say)
+    out = tmp_path / "out"
+    result = run_main("boundaries-import", path, "--format", "geoboundaries", "--out", out)
+    assert result.code == 1
+    line = result.one_line()
+    assert line.startswith(f"error: {path}: ")
+    assert re.search(says, line), line
+    if "not degrees" in says:  # the largest coordinate, in metres, is named
+        assert re.search(r"coordinates up to \d{1,3}(,\d{3}){2} are not degrees", line), line
+    else:
+        assert "not around Vietnam, Laos and Cambodia (lon 97..110.5, lat 8..23.5)" in line
+    assert not out.exists()
+
+
+def test_coordinates_that_fit_their_crs_are_imported(tmp_path: Path) -> None:
+    path = moved_fixture(tmp_path, "utm.shp", "EPSG:32648", "EPSG:32648")
+    result = import_files([path], "geoboundaries", use_geocoder=False)
+    assert "vn-quang-tri" in {m.unit_id for m in result.matched}
+    assert result.frame.total_bounds[0] > 100  # back in degrees
 
 
 # --- the opt-in download, against a local server ---------------------------------------------
