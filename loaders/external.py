@@ -727,7 +727,8 @@ def download_source(
     download is recorded in ``<cache_dir>/checksums.json`` and printed: later runs verify the
     cached file, and any re-download, against it and fail on a mismatch. This proves the file
     did not change since the first download, not that the first download was genuine: compare
-    the printed digest with a trusted copy and pin it in ``PINNED_SHA256``.
+    the printed digest with a trusted copy and pin it in ``PINNED_SHA256``. A file found in the
+    cache with no digest pinned or recorded is downloaded again, never recorded as it is.
     """
     remote = REMOTE_SOURCES.get(name)
     if remote is None:
@@ -761,15 +762,18 @@ def _iso3(country: str) -> tuple[str, str]:
 def fetch_verified(url: str, target: Path, cache: Path, timeout: float = 60.0) -> Downloaded:
     """``target`` checked against the pinned or recorded digest, downloaded first if absent.
 
-    Raises ``ChecksumMismatch`` (and keeps no unverified download) when the digest differs.
+    Raises ``ChecksumMismatch`` (and keeps no unverified download) when the digest differs. A
+    cached file with no digest to check (none pinned, none in ``checksums.json``) did not come
+    from a download this code recorded: it is downloaded again, and only that download's digest
+    is recorded. Offline, that is a ``DownloadError`` saying the cached copy is not used.
     """
     key = target.relative_to(cache).as_posix()
     recorded = _read_checksums(cache)
     expected = PINNED_SHA256.get(url) or recorded.get(key, {}).get("sha256")
     check = "pinned" if url in PINNED_SHA256 else "recorded" if expected else "first download"
-    fetched = not target.exists()
+    fetched = expected is None or not target.exists()
     if fetched:
-        digest = _stream(url, target, expected, timeout)
+        digest = _download(url, target, expected, timeout)
     else:
         digest = _sha256_file(target)
         if expected and digest != expected:
@@ -782,6 +786,20 @@ def fetch_verified(url: str, target: Path, cache: Path, timeout: float = 60.0) -
         text = json.dumps(recorded, indent=2, sort_keys=True) + "\n"
         write_atomic(cache / CHECKSUMS_FILE, text, overwrite=True)
     return Downloaded(url, target, digest, check, fetched)  # type: ignore[arg-type]
+
+
+def _download(url: str, target: Path, expected: str | None, timeout: float) -> str:
+    """``_stream``, saying why an unverified cached copy was not used when it fails."""
+    unverified = expected is None and target.exists()
+    try:
+        return _stream(url, target, expected, timeout)
+    except DownloadError as error:
+        if not unverified:
+            raise
+        raise type(error)(
+            f"{error}; the cached {target} has no recorded digest, so it is not used "
+            "(download it again when online, or delete it)"
+        ) from None
 
 
 def _stream(url: str, target: Path, expected: str | None, timeout: float) -> str:
@@ -827,13 +845,44 @@ def _require_https(url: str) -> None:
         raise DownloadError(f"{url}: refusing a non-HTTPS download")
 
 
+def check_redirect(url: str) -> None:
+    """A redirect may lead only to HTTPS on a public host: never to this machine or a private
+    network (a server must not be able to point the download at an internal service).
+
+    Judged on the URL: ``localhost`` and ``*.localhost``, and IP literals that are not global
+    (loopback, private, link-local, shared, reserved, multicast), in any spelling the resolver
+    accepts (``127.1``, ``2130706433``, ``[::ffff:127.0.0.1]``). A public name is not resolved.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        raise DownloadError(f"{url}: refusing a redirect off HTTPS")
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        raise DownloadError(f"{url}: refusing a redirect to {host or 'no host'}")
+    address = _ip_literal(host)
+    if address is not None and (not address.is_global or address.is_multicast):
+        raise DownloadError(f"{url}: refusing a redirect to the non-public address {address}")
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``host`` as an IP address if it is one in any form the resolver reads as one."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:  # inet_aton reads the old forms too: "127.1", "0x7f.1", "2130706433"
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
 class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects (GitHub sends LFS files to another host) but never off HTTPS."""
+    """Follows redirects (GitHub sends LFS files to another host), but only to public HTTPS."""
 
     def redirect_request(
         self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> urllib.request.Request | None:
-        _require_https(newurl)
+        check_redirect(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -846,10 +895,20 @@ def _sha256_file(path: Path) -> str:
 
 
 def _read_checksums(cache: Path) -> dict[str, dict[str, str]]:
+    """The recorded digests, ``{file: {"url": ..., "sha256": ...}}``; DataError naming the file
+    when it is anything else (trusting a damaged record would accept any download)."""
     path = cache / CHECKSUMS_FILE
     if not path.exists():
         return {}
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DataError(path, f"not valid JSON: {error.msg}", line=error.lineno) from None
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError(path, "not UTF-8 text: repair or delete it") from None
+    recorded = load_json(text, path)
+    if not isinstance(recorded, dict):
+        kind = json_kind(recorded)
+        raise DataError(path, f"expected an object of file: {{url, sha256}}, not a JSON {kind}")
+    for key, entry in recorded.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+            raise DataError(path, f"entry {key!r} has no sha256 digest: repair or delete it")
+    return recorded

@@ -540,7 +540,7 @@ def boundaries_download(
     except LicenceNotAccepted as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
-    except DownloadError as error:
+    except (DownloadError, DataError) as error:  # DataError: a damaged checksums.json
         raise _fail_on_data_error(error) from error
     if as_json:
         _print_json([{**vars(d), "path": str(d.path)} for d in found])

@@ -760,3 +760,145 @@ def test_download_command_bad_usage_exits_2(
     assert result.exit_code == 2
     assert message in result.output
     assert served.requests == []
+
+
+# --- a damaged cache, an unverified file, redirects: decided without the network -------------
+
+VN_URL = external.REMOTE_SOURCES["geoboundaries"].url_template.format(iso3="VNM")
+VN_KEY = "geoboundaries/geoBoundaries-VNM-ADM1.geojson"
+
+
+def no_network(*args: object) -> str:
+    raise AssertionError("the network was asked")
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (
+            b'[{"sha256": "00"}]',
+            "checksums.json: expected an object of file: {url, sha256}, not a JSON list",
+        ),
+        (b'{"a": ', "checksums.json:1: not valid JSON: Expecting value"),
+        (b'{"x": "00"}', "checksums.json: entry 'x' has no sha256 digest: repair or delete it"),
+        (b"\xff\xfe{}", "checksums.json: not UTF-8 text: repair or delete it"),
+    ],
+    ids=["a-list", "invalid-json", "no-digest", "not-utf-8"],
+)
+def test_a_damaged_checksums_json_is_one_line_naming_the_file(
+    tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch, content: bytes, says: str
+) -> None:
+    monkeypatch.setattr(external, "_stream", no_network)
+    (tmp_path / "checksums.json").write_bytes(content)
+    result = run_main(
+        "boundaries-download", "geoboundaries", "--country", "VN", "--cache-dir", tmp_path
+    )
+    assert result.code == 1
+    assert (
+        result.one_line()
+        == f"error: {tmp_path / 'checksums.json'}{says.removeprefix('checksums.json')}"
+    )
+    assert (tmp_path / "checksums.json").read_bytes() == content  # never rewritten
+
+
+def planted(cache: Path) -> Path:
+    """A file in the cache that no recorded download vouches for."""
+    target = cache / VN_KEY
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b'{"type":"FeatureCollection","features":[]}')
+    return target
+
+
+def test_a_cached_file_without_a_recorded_digest_is_downloaded_again_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = planted(tmp_path)
+    asked: list[str] = []
+
+    def stream(url: str, to: Path, expected: str | None, timeout: float) -> str:
+        asked.append(url)
+        shutil.copy(GEOBOUNDARIES, to)
+        return FIXTURE_SHA256
+
+    monkeypatch.setattr(external, "_stream", stream)
+    found = external.fetch_verified(VN_URL, target, tmp_path)
+    assert asked == [VN_URL]
+    assert (found.fetched, found.check, found.sha256) == (True, "first download", FIXTURE_SHA256)
+    recorded = json.loads((tmp_path / "checksums.json").read_text(encoding="utf-8"))
+    assert recorded[VN_KEY]["sha256"] == FIXTURE_SHA256  # the download's, not the planted file's
+
+
+def test_offline_a_cached_file_without_a_digest_is_refused_in_one_line(
+    tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = planted(tmp_path)
+
+    def offline(url: str, *args: object) -> str:
+        raise DownloadError(f"{url}: [Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(external, "_stream", offline)
+    result = run_main(
+        "boundaries-download", "geoboundaries", "--country", "VN", "--cache-dir", tmp_path
+    )
+    assert result.code == 1
+    line = result.one_line()
+    assert line.startswith(f"error: {VN_URL}: [Errno -3] Temporary failure in name resolution; ")
+    assert line.endswith(
+        f"the cached {target} has no recorded digest, so it is not used "
+        "(download it again when online, or delete it)"
+    )
+    assert not (tmp_path / "checksums.json").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://objects.githubusercontent.com/x",  # off HTTPS
+        "https://localhost/x",
+        "https://LocalHost./x",
+        "https://tiles.localhost/x",
+        "https://127.0.0.1/x",
+        "https://127.1/x",  # the resolver's short form of 127.0.0.1
+        "https://2130706433/x",  # 127.0.0.1 as one number
+        "https://0x7f.0.0.1/x",
+        "https://[::1]/x",
+        "https://[::ffff:127.0.0.1]/x",
+        "https://0.0.0.0/x",
+        "https://10.1.2.3/x",
+        "https://172.16.0.1/x",
+        "https://192.168.1.1/x",
+        "https://100.64.0.1/x",  # carrier-grade NAT
+        "https://169.254.169.254/latest/meta-data",  # the cloud metadata service
+        "https://[fe80::1]/x",
+        "https://[fd00::1]/x",
+        "https://224.0.0.1/x",
+        "https:///x",
+    ],
+)
+def test_a_redirect_to_this_machine_or_a_private_network_is_refused(url: str) -> None:
+    with pytest.raises(DownloadError, match="refusing a redirect"):
+        external.check_redirect(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://objects.githubusercontent.com/github-production-release-asset/x",
+        "https://raw.githubusercontent.com/wmgeolab/geoBoundaries/9469f09/x.geojson",
+        "https://140.82.112.3/x",
+        "https://[2606:4700:4700::1111]/x",
+    ],
+)
+def test_a_redirect_to_public_https_is_followed(url: str) -> None:
+    external.check_redirect(url)
+    request = urllib.request.Request("https://github.com/wmgeolab/geoBoundaries/raw/x")
+    handler = external._HttpsOnlyRedirects()
+    followed = handler.redirect_request(request, None, 302, "Found", {}, url)
+    assert followed is not None and followed.full_url == url
+
+
+def test_the_redirect_handler_refuses_before_any_request_is_made() -> None:
+    request = urllib.request.Request("https://github.com/wmgeolab/geoBoundaries/raw/x")
+    handler = external._HttpsOnlyRedirects()
+    with pytest.raises(DownloadError, match=r"non-public address 169\.254\.169\.254"):
+        handler.redirect_request(request, None, 302, "Found", {}, "https://169.254.169.254/")
