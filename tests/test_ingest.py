@@ -815,5 +815,5 @@ def test_append_on_a_full_disk_is_one_line_and_the_data_dir_is_unchanged(
     assert result.code == 1
     line = result.one_line()
     assert line.startswith(f"error: {tmp_path / 'events'}/") and ".yaml: not written: " in line
-    assert line.endswith("No space left on device; the data directory is unchanged")
+    assert line.endswith("No space left on device; no record was added or changed")
     assert _every_file(tmp_path) == before

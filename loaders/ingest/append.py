@@ -151,7 +151,7 @@ def append_draft(draft: Event, source: DataSource, *, add_source: bool = False) 
     except OSError as error:  # a full disk, a read-only folder: write_atomic kept nothing
         where = error.filename or folder
         raise AppendError(
-            f"{where}: not written: {error.strerror or error}; the data directory is unchanged"
+            f"{where}: not written: {error.strerror or error}; no record was added or changed"
         ) from None
 
 
