@@ -36,3 +36,8 @@ class DataError(BorderAtlasError):
         shown = f" (value: {value!r})" if value is not None else ""
         parts.append(f"{message}{shown}")
         super().__init__(": ".join(parts))
+
+
+class DataWarning(UserWarning):
+    """A data file was usable only after a repair the loader made and reports (a self-crossing
+    polygon split into its lobes): the data loads, and the file should still be fixed."""

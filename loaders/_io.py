@@ -7,7 +7,9 @@ laid out like ``geodata/``; any file missing there falls back to the embedded co
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import json
 import os
 import tempfile
 from collections.abc import Hashable, Iterator
@@ -117,16 +119,33 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 
     Refuses to replace an existing file unless ``overwrite`` is set, so nothing is lost silently:
-    a new file is linked into place, which fails if another writer created the name first.
+    a new file is linked into place, which fails if another writer created the name first. Any
+    failure (a full disk, a read-only folder) leaves ``path`` as it was and no temporary file;
+    the ``OSError`` raised names ``path``.
     """
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} already exists; refusing to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_through_temporary(path, text.encode("utf-8"), overwrite)
+    except FileExistsError:
+        raise
+    except OSError as error:  # the same kind of error, naming the file the user asked for
+        raise type(error)(error.errno, error.strerror or str(error), str(path)) from None
+
+
+def _write_through_temporary(path: Path, data: bytes, overwrite: bool) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file stands where the folder should be
+        message = f"{path.parent} is a file, not a folder"
+        raise NotADirectoryError(errno.ENOTDIR, message) from None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual mode
         if overwrite:
             os.replace(tmp, path)
@@ -137,6 +156,13 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
                 raise FileExistsError(f"{path} already exists; refusing to overwrite it") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (it may write fewer than it was given)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 @contextmanager
@@ -214,17 +240,71 @@ class _RecordLoader(_SafeBase):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_yaml(text: str) -> Any:
-    """Plain data from a record's or a header's YAML ``text``.
+def load_yaml(text: str, path: str | Path | None = None, *, strict: bool = True) -> Any:
+    """Plain data from a record's or a header's YAML ``text`` (read from ``path``, if a file).
 
     Raises ``yaml.YAMLError`` (with the line) for bad YAML, a duplicate key or an alias: records
     have no use for aliases, and nested ones expand exponentially (a 1 kB file of them took
-    50 s and 3 GB to load).
+    50 s and 3 GB to load). ``strict=False`` keeps duplicate keys and dates as plain YAML does
+    (for files whose checks report duplicates themselves). A text nested deeper than the parser
+    can follow (libyaml stops at 1000 levels; the pure-Python parser would overflow Python's
+    stack) raises :class:`DataError` naming ``path``: it is no data file, and no line helps.
     """
-    if "*" in text:  # cheap test first: only a text with an asterisk can hold an alias
-        for event in yaml.parse(text, Loader=_SafeBase):
-            if isinstance(event, yaml.AliasEvent):
-                raise yaml.composer.ComposerError(
-                    None, None, f"alias *{event.anchor} is not allowed here", event.start_mark
-                )
-    return yaml.load(text, Loader=_RecordLoader)  # a safe loader: plain data only
+    try:
+        if "*" in text:  # cheap test first: only a text with an asterisk can hold an alias
+            for event in yaml.parse(text, Loader=_SafeBase):
+                if isinstance(event, yaml.AliasEvent):
+                    raise yaml.composer.ComposerError(
+                        None, None, f"alias *{event.anchor} is not allowed here", event.start_mark
+                    )
+        return yaml.load(text, Loader=_RecordLoader if strict else _SafeBase)  # plain data only
+    except RecursionError:
+        raise _too_deep(path) from None
+    except yaml.YAMLError as error:
+        if getattr(error, "problem", None) == "exceeded maximum nesting depth":  # libyaml's
+            raise _too_deep(path) from None
+        raise
+
+
+def _too_deep(path: str | Path | None) -> DataError:
+    return DataError(path or "YAML text", "nested too deeply to be a data file (over 1000 levels)")
+
+
+def read_yaml(source: DataSource, relative: str, *, strict: bool = True) -> Any:
+    """The plain data of YAML file ``relative``; any fault is a one-line :class:`DataError`
+    naming the file and line (PyYAML's own messages span several lines)."""
+    label = source.label(relative)
+    try:
+        return load_yaml(source.read_text(relative), label, strict=strict)
+    except yaml.YAMLError as error:
+        line, problem = yaml_problem(error)
+        raise DataError(label, f"not valid YAML: {problem}", line=line) from None
+
+
+def yaml_problem(error: yaml.YAMLError) -> tuple[int | None, str]:
+    """The line (1-based, when known) and a one-line description of a YAML error."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return (mark.line + 1 if mark is not None else None), " ".join(problem.split())
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+def json_kind(value: object) -> str:
+    """What JSON calls ``value``'s type: object, list, string, number, boolean or null."""
+    kinds = {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}
+    return kinds.get(type(value), "number")
+
+
+def load_json(text: str, path: str | Path) -> Any:
+    """The data of JSON ``text`` read from ``path``; :class:`DataError` naming it when the text
+    is not JSON, nests too deeply for Python's parser, or holds a number too long to convert."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(path, f"not valid JSON: {error.msg}", line=error.lineno) from None
+    except RecursionError:
+        raise DataError(path, "not usable JSON: nested too deeply") from None
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        raise DataError(path, f"not usable JSON: {error}") from None

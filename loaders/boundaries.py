@@ -8,20 +8,28 @@ geometry is the union of its predecessors, so merged and original shapes can nev
 
 from __future__ import annotations
 
-import io
 import json
+import math
+import re
+import warnings
 from datetime import date
 from functools import lru_cache
 from typing import Literal
 
 import geopandas as gpd
 import shapely
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pyproj import Geod
 
-from loaders._errors import DataError
-from loaders._io import EMBEDDED, DataSource, read_csv_models
+from loaders._errors import DataError, DataWarning
+from loaders._io import (
+    EMBEDDED,
+    DataSource,
+    json_kind,
+    load_json,
+    read_csv_models,
+    read_yaml,
+)
 from loaders.validate import Problem
 
 UNITS_FILE = "boundaries/units.csv"
@@ -145,19 +153,110 @@ def _related(links: tuple[LineageLink, ...], unit_id: str, direction: str) -> li
     return [link.successor for link in links if link.predecessor == unit_id]
 
 
+@lru_cache(maxsize=8)
 def _drawn_geometries(source: DataSource) -> dict[str, shapely.Geometry]:
+    """Each unit's drawing in ``admin1.geojson``, checked (and repaired, saying so) on load."""
     label = source.label(GEOMETRY_FILE)
-    try:
-        collection = json.loads(source.read_text(GEOMETRY_FILE))
-    except json.JSONDecodeError as error:
-        raise DataError(label, f"not valid JSON: {error.msg}", line=error.lineno) from None
     drawn = {}
-    for number, feature in enumerate(collection.get("features", []), start=1):
+    for number, feature in enumerate(read_features(source, GEOMETRY_FILE), start=1):
         unit_id = (feature.get("properties") or {}).get("id")
-        if not unit_id:
-            raise DataError(label, "feature without an id", line=number, field="properties.id")
-        drawn[unit_id] = shapely.from_geojson(json.dumps(feature["geometry"]))
+        if not unit_id or not isinstance(unit_id, str):
+            raise DataError(label, f"feature {number}: no unit id", field="properties.id")
+        drawn[unit_id] = polygonal(label, f"feature {number} ({unit_id!r})", feature)
     return drawn
+
+
+def read_features(source: DataSource, relative: str) -> list[dict]:
+    """The features of GeoJSON FeatureCollection ``relative``: DataError naming the file when it
+    is no FeatureCollection (a bare list, a single Feature, a feature that is no object)."""
+    label = source.label(relative)
+    collection = load_json(source.read_text(relative), label)
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        found = collection.get("type") if isinstance(collection, dict) else None
+        shown = repr(found) if found else f"a JSON {json_kind(collection)}"
+        raise DataError(label, f"not a GeoJSON FeatureCollection (found {shown})")
+    features = collection.get("features")
+    if not isinstance(features, list):
+        raise DataError(label, f"'features' is a JSON {json_kind(features)}, not a list")
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            kind = json_kind(feature)
+            raise DataError(label, f"feature {number} is a JSON {kind}, not an object")
+    return features
+
+
+# Invalidity GEOS can repair without guessing: a ring crossing itself (a "bowtie") becomes its
+# lobes, every one kept. Anything else (a hole outside its shell, a ring of two points) is refused.
+REPAIRABLE = ("Self-intersection", "Ring Self-intersection")
+
+
+def polygonal(label: str, where: str, feature: dict) -> shapely.Geometry:
+    """The feature's geometry if it is a usable (Multi)Polygon; a self-intersecting one is
+    repaired with ``shapely.make_valid`` and a :class:`DataWarning` says so; anything else is a
+    DataError naming ``label`` and the feature (``where``)."""
+    raw = feature.get("geometry")
+    if raw is None:
+        raise DataError(label, f"{where}: no geometry")
+    if not isinstance(raw, dict):
+        raise DataError(label, f"{where}: the geometry is a JSON {json_kind(raw)}, not an object")
+    bad = _first_bad_coordinate(raw.get("coordinates", []))
+    if bad is not None:
+        found = json.dumps(bad[0])[:40]
+        raise DataError(label, f"{where}: coordinates must be numbers, found {found}")
+    try:
+        geometry = shapely.from_geojson(json.dumps(raw))
+    except (shapely.errors.GEOSException, ValueError) as error:
+        raise DataError(label, f"{where}: geometry not readable: {_reason(error)}") from None
+    if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        kind = "nothing" if geometry is None else f"a {geometry.geom_type}"
+        raise DataError(label, f"{where}: {kind}, not a Polygon or MultiPolygon")
+    if geometry.is_empty:
+        raise DataError(label, f"{where}: an empty {geometry.geom_type}")
+    return geometry if geometry.is_valid else _repaired(label, where, geometry)
+
+
+def _reason(error: Exception) -> str:
+    """GEOS's message without its class and JSON-library prefixes."""
+    text = str(error).removeprefix("ParseException: ").removeprefix("Error parsing JSON: ")
+    text = text.rpartition("Exception: ")[2].strip("'")
+    return re.sub(r"^\[json\.exception\.[^\]]*\]\s*", "", text) or "not readable"
+
+
+def _first_bad_coordinate(coordinates: object) -> tuple[object] | None:
+    """The first coordinate that is not a finite number, in a 1-tuple (it may be None)."""
+    stack = [coordinates]  # a loop, not recursion: a hostile file may nest lists deeply
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif not _finite_number(item):
+            return (item,)
+    return None
+
+
+def _finite_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _repaired(label: str, where: str, geometry: shapely.Geometry) -> shapely.Geometry:
+    reason = shapely.is_valid_reason(geometry)
+    parts = shapely.get_parts(shapely.make_valid(geometry))
+    polygons = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
+    if not reason.startswith(REPAIRABLE) or not polygons:
+        raise DataError(label, f"{where}: invalid polygon: {reason}")
+    message = f"{where}: invalid polygon ({reason}) repaired with shapely.make_valid; fix the file"
+    warnings.warn(f"{label}: {message}", DataWarning, stacklevel=2)
+    return shapely.union_all(polygons)
+
+
+def geometry_repairs(source: DataSource) -> list[str]:
+    """What loading ``admin1.geojson`` had to repair, one message a feature (for ``validate``:
+    the loader warns only once, when it first reads the file)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        _drawn_geometries.__wrapped__(source)
+    prefix = f"{source.label(GEOMETRY_FILE)}: "
+    return [str(w.message).removeprefix(prefix) for w in caught if w.category is DataWarning]
 
 
 def load_units(
@@ -285,8 +384,15 @@ def geodesic_area_km2(geometry: shapely.Geometry) -> float:
 
 
 def context_countries(source: DataSource = EMBEDDED) -> gpd.GeoDataFrame:
-    """Neighbouring countries (Thailand, China) as light map context."""
-    return gpd.read_file(io.StringIO(source.read_text(CONTEXT_FILE)))
+    """Neighbouring countries (Thailand, China) as light map context; checked like the units."""
+    label = source.label(CONTEXT_FILE)
+    features = read_features(source, CONTEXT_FILE)
+    geometries = [
+        polygonal(label, f"feature {number}", feature)
+        for number, feature in enumerate(features, start=1)
+    ]
+    properties = [feature.get("properties") or {} for feature in features]
+    return gpd.GeoDataFrame(properties, geometry=geometries, crs=CRS)
 
 
 # --- Checks (run by `borderatlas validate`) -------------------------------------------------
@@ -328,8 +434,9 @@ class OfficialFacts(BaseModel):
 def official_facts(source: DataSource = EMBEDDED) -> OfficialFacts:
     """The facts of ``official.yaml``, typed."""
     label = source.label(OFFICIAL_FILE)
+    raw = read_yaml(source, OFFICIAL_FILE, strict=False)
     try:
-        return OfficialFacts.model_validate(yaml.safe_load(source.read_text(OFFICIAL_FILE)))
+        return OfficialFacts.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
@@ -356,7 +463,8 @@ def check_boundaries(source: DataSource) -> list[Problem]:
 
 def _check_geometry(units: gpd.GeoDataFrame, _: OfficialFacts, source: DataSource) -> list[Problem]:
     label = source.label(GEOMETRY_FILE)
-    return [
+    repaired = [Problem("boundaries.geometry", label, m) for m in geometry_repairs(source)]
+    return repaired + [
         Problem(
             "boundaries.geometry",
             label,

@@ -524,6 +524,8 @@ def _parse(text: str, model: type[Model]) -> tuple[Model | None, list[tuple[str,
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         return None, [("", f"not valid YAML{where}: {getattr(error, 'problem', None) or error}")]
+    except DataError as error:  # nested too deeply to parse
+        return None, [("", error.detail)]
     if not isinstance(data, dict):
         return None, [("", f"expected a mapping of fields, got {type(data).__name__}")]
     try:

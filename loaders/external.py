@@ -16,13 +16,16 @@ Nothing here runs unless a user asks for it, and nothing runs at test time again
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import math
 import os
 import re
+import socket
 import tempfile
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -32,12 +35,13 @@ from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pyogrio
+import pyogrio.raw
 import shapely
 from unidecode import unidecode
 
 from loaders import __version__
 from loaders._errors import BorderAtlasError, DataError
-from loaders._io import EMBEDDED, DataSource, write_atomic
+from loaders._io import EMBEDDED, DataSource, json_kind, load_json, write_atomic
 from loaders.boundaries import CRS, GEOMETRY_FILE, Unit, all_units, read_units
 
 Format = Literal["geoboundaries", "gadm", "generic"]
@@ -55,7 +59,19 @@ NAME_PREFIXES = ("thanh pho", "tp", "tinh", "khaet", "khett", "khoueng", "kwaeng
 NAME_SUFFIXES = ("city", "province", "municipality")
 
 
-class MissingFieldError(DataError):
+# Where the data must be: around Vietnam, Laos and Cambodia. Their units span lon 100.1..109.5 E,
+# lat 8.6..23.4 N (the bounds of geodata/boundaries/admin1.geojson); the box adds a margin for a
+# neighbour's provinces in the same file. An import must touch it, not lie inside it: a file with
+# the Paracels (112 E) is fine, a file whose CRS was wrong lands thousands of km away.
+REGION_BOUNDS = (97.0, 8.0, 110.5, 23.5)  # (west, south, east, north), degrees
+
+
+class ImportUsageError(DataError):
+    """The file is readable but the options do not fit it (a ``--layer`` it lacks, a field the
+    format needs): a usage mistake, not bad data."""
+
+
+class MissingFieldError(ImportUsageError):
     """The file lacks a field the chosen format (or field mapping) needs: a usage mistake."""
 
 
@@ -189,24 +205,87 @@ def read_layer(path: str | Path, fmt: Format, layer: str | None = None) -> gpd.G
     """Read one layer of an OGR-readable file, reprojected to EPSG:4326.
 
     GADM GeoPackages hold every level: their level-1 layer is chosen unless ``layer`` is given.
-    A file without a CRS is taken as longitude/latitude only if its coordinates fit.
+    The coordinates must fit the CRS the file gives (or, with none, longitude/latitude) and land
+    around Vietnam, Laos and Cambodia (``REGION_BOUNDS``): metres read as degrees are refused.
     """
     path = Path(path)
     try:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
-        if layer is None and len(layers) > 1:
-            if fmt != "gadm" or GADM_LAYER not in layers:
-                raise DataError(path, "several layers: choose one", value=", ".join(layers))
-            layer = GADM_LAYER
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
-    except pyogrio.errors.DataSourceError as error:
+        layer = _choose_layer(path, fmt, layers, layer)
+        with warnings.catch_warnings():
+            # GDAL's notes ("Non closed ring detected") become the errors below, in one line
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
         raise DataError(path, f"not readable as a vector file: {error}") from None
-    if frame.crs is None:
-        minx, miny, maxx, maxy = frame.total_bounds if len(frame) else (0, 0, 0, 0)
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise DataError(path, "no coordinate reference system and not longitude/latitude")
-        return frame.set_crs(CRS)
-    return frame.to_crs(CRS)
+    except shapely.errors.GEOSException:
+        raise _unreadable_feature(path, layer) from None
+    return _to_wgs84(path, frame)
+
+
+def _choose_layer(path: Path, fmt: Format, layers: list[str], layer: str | None) -> str | None:
+    """The layer to read: the one asked for (it must exist), GADM's level 1, or the only one."""
+    if layer is not None and layer not in layers:
+        raise ImportUsageError(path, f"no layer {layer!r}; its layers: {', '.join(layers)}")
+    if layer is None and len(layers) > 1:
+        if fmt != "gadm" or GADM_LAYER not in layers:
+            raise ImportUsageError(path, "several layers: choose one", value=", ".join(layers))
+        return GADM_LAYER
+    return layer
+
+
+def _unreadable_feature(path: Path, layer: str | None) -> DataError:
+    """Which feature's geometry GEOS cannot read (an unclosed ring, too few points), and why."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        wkb = pyogrio.raw.read(path, layer=layer, columns=[])[2]
+    for number, blob in enumerate(wkb, start=1):
+        try:
+            shapely.from_wkb(blob)
+        except shapely.errors.GEOSException as error:
+            reason = str(error).rpartition("Exception: ")[2]
+            return DataError(path, f"feature {number}: geometry not readable: {reason}")
+    return DataError(path, "a geometry is not readable")
+
+
+def _to_wgs84(path: Path, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` in EPSG:4326, once its coordinates are shown to fit the CRS they claim."""
+    claimed = frame.crs.to_string() if frame.crs is not None else "none given"
+    if frame.crs is None or frame.crs.is_geographic:
+        _require_degrees(path, frame, claimed)
+    frame = frame.set_crs(CRS) if frame.crs is None else frame.to_crs(CRS)
+    _require_region(path, frame, claimed)
+    return frame
+
+
+def _require_degrees(path: Path, frame: gpd.GeoDataFrame, claimed: str) -> None:
+    """Longitudes within ±180 and latitudes within ±90, or the CRS is not what the file says."""
+    xy = shapely.get_coordinates(frame.geometry.values)
+    if not len(xy):
+        return
+    x, y = abs(xy[:, 0]), abs(xy[:, 1])
+    if x.max() > 180 or y.max() > 90:
+        largest = max(x.max(), y.max())
+        raise DataError(
+            path,
+            f"coordinates up to {largest:,.0f} are not degrees (CRS: {claimed}); "
+            "is the CRS missing or wrong?",
+        )
+
+
+def _require_region(path: Path, frame: gpd.GeoDataFrame, claimed: str) -> None:
+    """Some feature must touch ``REGION_BOUNDS``: else the CRS put the data somewhere else."""
+    drawn = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if drawn.empty or drawn.intersects(shapely.box(*REGION_BOUNDS)).any():
+        return
+    west, south, east, north = drawn.total_bounds
+    raise DataError(
+        path,
+        f"read with CRS {claimed}, the features lie at lon {west:.1f}..{east:.1f}, "
+        f"lat {south:.1f}..{north:.1f}, not around Vietnam, Laos and Cambodia "
+        f"(lon {REGION_BOUNDS[0]:g}..{REGION_BOUNDS[2]:g}, "
+        f"lat {REGION_BOUNDS[1]:g}..{REGION_BOUNDS[3]:g}); is the CRS wrong?",
+    )
 
 
 def import_files(
@@ -648,7 +727,8 @@ def download_source(
     download is recorded in ``<cache_dir>/checksums.json`` and printed: later runs verify the
     cached file, and any re-download, against it and fail on a mismatch. This proves the file
     did not change since the first download, not that the first download was genuine: compare
-    the printed digest with a trusted copy and pin it in ``PINNED_SHA256``.
+    the printed digest with a trusted copy and pin it in ``PINNED_SHA256``. A file found in the
+    cache with no digest pinned or recorded is downloaded again, never recorded as it is.
     """
     remote = REMOTE_SOURCES.get(name)
     if remote is None:
@@ -682,15 +762,18 @@ def _iso3(country: str) -> tuple[str, str]:
 def fetch_verified(url: str, target: Path, cache: Path, timeout: float = 60.0) -> Downloaded:
     """``target`` checked against the pinned or recorded digest, downloaded first if absent.
 
-    Raises ``ChecksumMismatch`` (and keeps no unverified download) when the digest differs.
+    Raises ``ChecksumMismatch`` (and keeps no unverified download) when the digest differs. A
+    cached file with no digest to check (none pinned, none in ``checksums.json``) did not come
+    from a download this code recorded: it is downloaded again, and only that download's digest
+    is recorded. Offline, that is a ``DownloadError`` saying the cached copy is not used.
     """
     key = target.relative_to(cache).as_posix()
     recorded = _read_checksums(cache)
     expected = PINNED_SHA256.get(url) or recorded.get(key, {}).get("sha256")
     check = "pinned" if url in PINNED_SHA256 else "recorded" if expected else "first download"
-    fetched = not target.exists()
+    fetched = expected is None or not target.exists()
     if fetched:
-        digest = _stream(url, target, expected, timeout)
+        digest = _download(url, target, expected, timeout)
     else:
         digest = _sha256_file(target)
         if expected and digest != expected:
@@ -703,6 +786,20 @@ def fetch_verified(url: str, target: Path, cache: Path, timeout: float = 60.0) -
         text = json.dumps(recorded, indent=2, sort_keys=True) + "\n"
         write_atomic(cache / CHECKSUMS_FILE, text, overwrite=True)
     return Downloaded(url, target, digest, check, fetched)  # type: ignore[arg-type]
+
+
+def _download(url: str, target: Path, expected: str | None, timeout: float) -> str:
+    """``_stream``, saying why an unverified cached copy was not used when it fails."""
+    unverified = expected is None and target.exists()
+    try:
+        return _stream(url, target, expected, timeout)
+    except DownloadError as error:
+        if not unverified:
+            raise
+        raise type(error)(
+            f"{error}; the cached {target} has no recorded digest, so it is not used "
+            "(download it again when online, or delete it)"
+        ) from None
 
 
 def _stream(url: str, target: Path, expected: str | None, timeout: float) -> str:
@@ -748,13 +845,44 @@ def _require_https(url: str) -> None:
         raise DownloadError(f"{url}: refusing a non-HTTPS download")
 
 
+def check_redirect(url: str) -> None:
+    """A redirect may lead only to HTTPS on a public host: never to this machine or a private
+    network (a server must not be able to point the download at an internal service).
+
+    Judged on the URL: ``localhost`` and ``*.localhost``, and IP literals that are not global
+    (loopback, private, link-local, shared, reserved, multicast), in any spelling the resolver
+    accepts (``127.1``, ``2130706433``, ``[::ffff:127.0.0.1]``). A public name is not resolved.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        raise DownloadError(f"{url}: refusing a redirect off HTTPS")
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        raise DownloadError(f"{url}: refusing a redirect to {host or 'no host'}")
+    address = _ip_literal(host)
+    if address is not None and (not address.is_global or address.is_multicast):
+        raise DownloadError(f"{url}: refusing a redirect to the non-public address {address}")
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``host`` as an IP address if it is one in any form the resolver reads as one."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:  # inet_aton reads the old forms too: "127.1", "0x7f.1", "2130706433"
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
 class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects (GitHub sends LFS files to another host) but never off HTTPS."""
+    """Follows redirects (GitHub sends LFS files to another host), but only to public HTTPS."""
 
     def redirect_request(
         self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> urllib.request.Request | None:
-        _require_https(newurl)
+        check_redirect(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -767,10 +895,20 @@ def _sha256_file(path: Path) -> str:
 
 
 def _read_checksums(cache: Path) -> dict[str, dict[str, str]]:
+    """The recorded digests, ``{file: {"url": ..., "sha256": ...}}``; DataError naming the file
+    when it is anything else (trusting a damaged record would accept any download)."""
     path = cache / CHECKSUMS_FILE
     if not path.exists():
         return {}
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DataError(path, f"not valid JSON: {error.msg}", line=error.lineno) from None
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError(path, "not UTF-8 text: repair or delete it") from None
+    recorded = load_json(text, path)
+    if not isinstance(recorded, dict):
+        kind = json_kind(recorded)
+        raise DataError(path, f"expected an object of file: {{url, sha256}}, not a JSON {kind}")
+    for key, entry in recorded.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+            raise DataError(path, f"entry {key!r} has no sha256 digest: repair or delete it")
+    return recorded

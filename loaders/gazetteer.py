@@ -30,7 +30,7 @@ from shapely.ops import nearest_points
 from unidecode import unidecode
 
 from loaders._errors import DataError
-from loaders._io import EMBEDDED, DataSource
+from loaders._io import EMBEDDED, DataSource, read_yaml
 from loaders.boundaries import GEOD, Country, Unit, all_units, read_units
 from loaders.validate import Problem
 
@@ -316,12 +316,8 @@ class Gazetteer:
 
 def _read_yaml(source: DataSource, relative: str, model: type[BaseModel]) -> BaseModel:
     label = source.label(relative)
-    try:
-        raw = yaml.safe_load(source.read_text(relative))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise DataError(label, f"not valid YAML: {error}", line=line) from None
+    # not strict: a key given twice is reported by _check_yaml_keys, with the other problems
+    raw = read_yaml(source, relative, strict=False)
     try:
         return model.model_validate(raw)
     except ValidationError as error:
@@ -421,8 +417,8 @@ def _check_yaml_keys(source: DataSource) -> list[Problem]:
     for relative in (*UNIT_FILES.values(), PLACES_FILE, NOT_UNITS_FILE):
         try:
             root = yaml.compose(source.read_text(relative), Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            continue  # reported by the loader with its line
+        except (yaml.YAMLError, DataError, RecursionError):
+            continue  # reported by the loader, with its line
         stack = [root] if root is not None else []
         while stack:
             node = stack.pop()

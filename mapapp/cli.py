@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import date, datetime
@@ -20,10 +21,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from loaders import __version__
-from loaders._errors import BorderAtlasError
+from loaders._errors import BorderAtlasError, DataError, DataWarning
 from loaders._io import DATA_DIR_ENV, DataSource
 from loaders.events import EventKind
 from mapapp.serve import DEFAULT_HOST, launch, private_run_dir
+
+try:  # typer vendors click as typer._click since 0.2x; older releases use click itself
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from loaders.geocode import GeocodeResult
@@ -415,6 +421,10 @@ def export(
         raise typer.BadParameter(
             f"{out} is a directory: give the HTML file to write", param_hint="OUT"
         )
+    if not Path(out).parent.is_dir():  # a typo in the path, not a folder to create silently
+        raise typer.BadParameter(
+            f"folder {Path(out).parent} does not exist: create it first", param_hint="OUT"
+        )
     codes = tuple(c.strip().upper() for c in countries.split(",") if c.strip())
     if not codes:
         raise typer.BadParameter(
@@ -537,7 +547,7 @@ def boundaries_download(
     except LicenceNotAccepted as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
-    except DownloadError as error:
+    except (DownloadError, DataError) as error:  # DataError: a damaged checksums.json
         raise _fail_on_data_error(error) from error
     if as_json:
         _print_json([{**vars(d), "path": str(d.path)} for d in found])
@@ -582,11 +592,14 @@ def boundaries_import(
 
     Exit 1 when a feature matched no unit (or two features one unit); matched ones are written.
     """
-    from loaders.external import MissingFieldError, import_files, write_data_dir
+    from loaders.external import ImportUsageError, import_files, write_data_dir
 
     generic = _field_map(fields or []) if fmt is ImportFormat.GENERIC else None
     if fields and generic is None:
         raise typer.BadParameter("only for --format generic", param_hint="--field")
+    if out.exists() and not out.is_dir():
+        message = f"{out} is a file: give the data directory to write"
+        raise typer.BadParameter(message, param_hint="--out")
     try:
         result = import_files(
             files,
@@ -597,7 +610,7 @@ def boundaries_import(
             layer=layer,
             source=State.source,
         )
-    except MissingFieldError as error:
+    except ImportUsageError as error:  # a --layer or field the file lacks
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
     except ValueError as error:
@@ -608,6 +621,9 @@ def boundaries_import(
         written = write_data_dir(result, out, overwrite=overwrite)
     except FileExistsError as error:
         typer.echo(f"error: {error} (pass --overwrite to replace it)", err=True)
+        raise typer.Exit(1) from error
+    except OSError as error:  # a read-only folder, a full disk: nothing was written
+        typer.echo(f"error: {error.filename or out}: {error.strerror or error}", err=True)
         raise typer.Exit(1) from error
     if as_json:
         _print_json(result.to_dict() | {"written": str(written.path), "filled": written.filled})
@@ -970,34 +986,47 @@ def bench(
         raise typer.Exit(1)
 
 
-def _click_error(name: str) -> type[Exception]:
-    """A click exception class, reached through typer's public ``BadParameter`` because recent
-    typer releases bundle their own copy of click."""
-    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == name)
+_PYTHON_SHOWWARNING = warnings.showwarning
 
 
-_USAGE_ERROR = _click_error("UsageError")
-_CLICK_EXCEPTION = _click_error("ClickException")
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A data warning (a repaired file) is one line on stderr; others as Python shows them."""
+    if issubclass(category, DataWarning):
+        typer.echo(f"warning: {message}", err=True)
+    else:
+        _PYTHON_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+def _usage_line(error: click_errors.UsageError) -> str:
+    """Click's usage error (a box or three lines) as one line naming the command's help."""
+    message = " ".join(error.format_message().split())
+    command = error.ctx.command_path if error.ctx is not None else "borderatlas"
+    return f"{message} (see '{command} --help')"
 
 
 def main() -> None:
-    """Entry point of the console script: every failure ends in one line on stderr.
-
-    Bad usage (an unknown option, a bad value) is ``error: ...`` with exit 2, where click would
-    draw a box; a data file too broken to use is one line naming the file (and line and field
-    when known) with exit 1, never a traceback.
-    """
+    """Entry point of the console script: whatever is wrong ends in ONE line on stderr, never a
+    traceback. A data file too broken to use names the file (and line and field when known),
+    exit 1; bad usage names the option, exit 2; a data file repaired on load is a warning line."""
+    warnings.showwarning = _show_warning
     try:
-        code = app(standalone_mode=False)
-    except _USAGE_ERROR as error:
-        help_asked = type(error).__name__ == "NoArgsIsHelpError"  # bare `borderatlas`: the help
-        typer.echo(
-            error.format_message() if help_asked else f"error: {error.format_message()}", err=True
-        )  # type: ignore[attr-defined]
+        code = app(prog_name="borderatlas", standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as error:  # plain `borderatlas`: the help
+        error.show()
+        raise SystemExit(error.exit_code) from None
+    except click_errors.UsageError as error:
+        typer.echo(f"error: {_usage_line(error)}", err=True)
         raise SystemExit(2) from None
-    except _CLICK_EXCEPTION as error:
-        typer.echo(f"error: {error.format_message()}", err=True)  # type: ignore[attr-defined]
-        raise SystemExit(error.exit_code) from None  # type: ignore[attr-defined]
+    except click_errors.ClickException as error:
+        typer.echo(f"error: {' '.join(error.format_message().split())}", err=True)
+        raise SystemExit(error.exit_code) from None
     except typer.Abort:
         typer.echo("error: aborted", err=True)
         raise SystemExit(1) from None

@@ -7,8 +7,12 @@ failure, never a silent skip.
 
 from __future__ import annotations
 
+import errno
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,3 +45,57 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def seeds_dir() -> Path:
     """The folder of seed articles (only for tests marked ``seeds``)."""
     return SEEDS_DIR
+
+
+@dataclass(frozen=True)
+class MainResult:
+    """What a user of the console script sees: the exit code, stdout and stderr."""
+
+    code: int
+    out: str
+    err: str
+
+    def one_line(self, prefix: str = "error: ") -> str:
+        """stderr, checked to be exactly one line starting with ``prefix``, no traceback."""
+        lines = self.err.strip().splitlines()
+        assert "Traceback" not in self.err, self.err
+        assert len(lines) == 1 and lines[0].startswith(prefix), self.err
+        return lines[0]
+
+
+@pytest.fixture
+def run_main(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., MainResult]:
+    """Run ``borderatlas ARGS...`` through the console script's entry point, ``main()``: the
+    layer that turns errors into one line (CliRunner calls the Typer app below it)."""
+    from mapapp.cli import main
+
+    def run(*args: object) -> MainResult:
+        capsys.readouterr()
+        monkeypatch.setattr("sys.argv", ["borderatlas", *map(str, args)])
+        with pytest.raises(SystemExit) as stopped:
+            main()
+        captured = capsys.readouterr()
+        return MainResult(stopped.value.code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def read_only(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """Make a folder behave as on a read-only mount: creating a file or folder in it fails with
+    EROFS. (Modes cannot show it: tests may run as root, whom a read-only mode does not stop.)"""
+
+    def make_read_only(folder: Path) -> None:
+        for name in ("mkdir", "open"):
+            real = getattr(os, name)
+
+            def refuse(path: Any, *args: Any, _real: Callable = real, **kwargs: Any) -> Any:
+                if isinstance(path, str | Path) and Path(path).is_relative_to(folder):
+                    raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+                return _real(path, *args, **kwargs)
+
+            monkeypatch.setattr(os, name, refuse)
+
+    return make_read_only

@@ -3,6 +3,7 @@ geometry, and lineage from the 63 old Vietnamese provinces to the 34 new ones.""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -280,3 +281,153 @@ def test_lineage_dates_that_do_not_meet_are_reported(data_dir: Path) -> None:
     messages = {(p.record, p.message) for p in problems}
     assert ("vn-da-nang-2025", "successor starts 2025-07-01, not 2025-08-01") in messages
     assert ("vn-nowhere", "unknown unit id") in messages
+
+
+# --- hostile geometry files: one line naming the file and the feature ------------------------
+
+HANOI_BOWTIE = {  # a ring crossing itself at (105.8, 21.0): two triangles drawn as one
+    "type": "Polygon",
+    "coordinates": [[[105.7, 20.9], [105.9, 21.1], [105.9, 20.9], [105.7, 21.1], [105.7, 20.9]]],
+}
+
+
+def one_feature(geometry: object, **extra: object) -> bytes:
+    """A FeatureCollection of one feature, unit ``vn-hanoi``, drawn as ``geometry``."""
+    feature = {"type": "Feature", "properties": {"id": "vn-hanoi"}, "geometry": geometry}
+    return json.dumps({"type": "FeatureCollection", "features": [feature | extra]}).encode()
+
+
+def with_geometry(data_dir: Path, unit_id: str, geometry: dict) -> Path:
+    """A copy of the embedded admin1.geojson in which ``unit_id`` is drawn as ``geometry``."""
+    path = copy_embedded(data_dir, "boundaries/admin1.geojson")
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    [feature] = [f for f in collection["features"] if f["properties"]["id"] == unit_id]
+    feature["geometry"] = geometry
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    return path
+
+
+SQUARE = [[105.7, 20.9], [105.9, 20.9], [105.9, 21.1], [105.7, 21.1], [105.7, 20.9]]
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"[1, 2]", "admin1.geojson: not a GeoJSON FeatureCollection (found a JSON list)"),
+        (b'{"type": "Feature"}', "not a GeoJSON FeatureCollection (found 'Feature')"),
+        (b'{"type": "FeatureCollection", "features": {}}', "'features' is a JSON object"),
+        (bytes(range(256)), "admin1.geojson:2: not UTF-8 text (byte 0x80 at offset 128)"),
+        (b"\x00\x01PK\x03\x04", "admin1.geojson:1: not valid JSON: Expecting value"),
+        (b"[" * 100_000, "admin1.geojson: not usable JSON: nested too deeply"),
+        (one_feature(None), "admin1.geojson: feature 1 ('vn-hanoi'): no geometry"),
+        (
+            one_feature({"type": "Polygon", "coordinates": [[[None, 21], *SQUARE[1:]]]}),
+            "feature 1 ('vn-hanoi'): coordinates must be numbers, found null",
+        ),
+        (
+            one_feature({"type": "Polygon", "coordinates": [[["105.7", 21], *SQUARE[1:]]]}),
+            "feature 1 ('vn-hanoi'): coordinates must be numbers, found \"105.7\"",
+        ),
+        (
+            one_feature({"type": "Polygon", "coordinates": [SQUARE[:-1]]}),
+            "feature 1 ('vn-hanoi'): geometry not readable: "
+            "Points of LinearRing do not form a closed linestring",
+        ),
+    ],
+    ids=[
+        "list",
+        "a-feature",
+        "features-not-a-list",
+        "binary",
+        "binary-utf-8",
+        "deep",
+        "no-geometry",
+        "null-coordinate",
+        "text-coordinate",
+        "unclosed-ring",
+    ],
+)
+def test_a_broken_admin1_geojson_is_one_line_naming_the_file(
+    data_dir: Path, run_main, content: bytes, says: str
+) -> None:
+    (data_dir / "boundaries" / "admin1.geojson").write_bytes(content)
+    result = run_main("--data-dir", data_dir, "provinces")
+    assert result.code == 1
+    line = result.one_line()
+    assert says in line and str(data_dir / "boundaries" / "admin1.geojson") in line
+
+
+def test_a_feature_without_geometry_is_one_line_naming_the_file(data_dir: Path, run_main) -> None:
+    (data_dir / "boundaries" / "admin1.geojson").write_bytes(one_feature(None))
+    result = run_main("--data-dir", data_dir, "export", data_dir / "map.html")
+    assert result.code == 1
+    path = data_dir / "boundaries" / "admin1.geojson"
+    assert result.one_line() == f"error: {path}: feature 1 ('vn-hanoi'): no geometry"
+    assert not (data_dir / "map.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("geometry", "says"),
+    [
+        ({"type": "Point", "coordinates": [105.8, 21.0]}, "a Point, not a Polygon or MultiPolygon"),
+        (  # a hole outside its shell: making it valid would turn the hole into land
+            {
+                "type": "Polygon",
+                "coordinates": [SQUARE, [[106, 22], [106.1, 22], [106, 22.1], [106, 22]]],
+            },
+            "invalid polygon: Hole lies outside shell",
+        ),
+        ({"type": "Polygon", "coordinates": []}, "an empty Polygon"),
+    ],
+    ids=["point", "hole-outside-shell", "empty"],
+)
+def test_a_geometry_that_is_no_honest_polygon_is_refused_at_load_so_export_cannot_crash(
+    data_dir: Path, run_main, geometry: dict, says: str
+) -> None:
+    with_geometry(data_dir, "vn-hanoi", geometry)
+    result = run_main("--data-dir", data_dir, "export", data_dir / "map.html", "--self-contained")
+    assert result.code == 1
+    line = result.one_line()
+    assert "admin1.geojson: feature " in line and f"('vn-hanoi'): {says}" in line
+    assert not (data_dir / "map.html").exists()
+
+
+def test_a_self_intersecting_polygon_is_repaired_at_load_and_said_so(
+    data_dir: Path, run_main
+) -> None:
+    path = with_geometry(data_dir, "vn-hanoi", HANOI_BOWTIE)
+    result = run_main("--data-dir", data_dir, "export", data_dir / "map.html", "--self-contained")
+    assert result.code == 0, result.err
+    warning = result.one_line(prefix="warning: ")
+    assert f"{path}: feature " in warning
+    assert "('vn-hanoi'): invalid polygon (Self-intersection[105.8 21])" in warning
+    assert warning.endswith("repaired with shapely.make_valid; fix the file")
+    hanoi = boundaries.all_units(DataSource(data_dir)).loc["vn-hanoi", "geometry"]
+    assert hanoi.is_valid and hanoi.geom_type == "MultiPolygon" and len(hanoi.geoms) == 2
+    assert hanoi.area == pytest.approx(0.02)  # both lobes kept: nothing guessed away
+    [repair] = boundaries.geometry_repairs(DataSource(data_dir))
+    assert repair.startswith("feature ") and "repaired with shapely.make_valid" in repair
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b'{"type": "FeatureCollection", "features": [', "context.geojson:1: not valid JSON"),
+        (b'{"features": []}', "context.geojson: not a GeoJSON FeatureCollection (found a JSON"),
+        (
+            b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},'
+            b' "geometry": {"type": "LineString", "coordinates": [[99, 10], [100, 11]]}}]}',
+            "context.geojson: feature 1: a LineString, not a Polygon or MultiPolygon",
+        ),
+    ],
+    ids=["invalid-json", "no-type", "a-line"],
+)
+def test_a_broken_context_geojson_is_one_line_naming_the_file(
+    data_dir: Path, run_main, content: bytes, says: str
+) -> None:
+    (data_dir / "boundaries" / "context.geojson").write_bytes(content)
+    result = run_main("--data-dir", data_dir, "export", data_dir / "map.html", "--self-contained")
+    assert result.code == 1
+    line = result.one_line()
+    assert says in line and str(data_dir / "boundaries" / "context.geojson") in line
+    assert not (data_dir / "map.html").exists()

@@ -77,3 +77,30 @@ def test_a_broken_units_table_is_one_line_naming_the_file(
     error = capsys.readouterr().err
     assert error.startswith("error: ") and says in error
     assert "Traceback" not in error and len(error.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["provinces", "--as-of", "9/12/2025"], "error: Invalid value for '--as-of': "),
+        (["no-such-command"], "error: No such command 'no-such-command'."),
+        (["export"], "error: Missing argument 'out'."),
+        (["geocode", "--country", "TH", "Huế"], "error: Invalid value for '--country': "),
+    ],
+    ids=["malformed-date", "unknown-command", "missing-argument", "unknown-choice"],
+)
+def test_bad_usage_is_one_line_naming_the_option_and_exits_2(
+    run_main, args: list[str], says: str
+) -> None:
+    result = run_main(*args)
+    assert result.code == 2
+    line = result.one_line()
+    assert line.startswith(says)
+    command = "borderatlas" if args[0] == "no-such-command" else f"borderatlas {args[0]}"
+    assert line.endswith(f"(see '{command} --help')")
+
+
+def test_no_arguments_print_the_help(run_main) -> None:
+    result = run_main()
+    assert result.code == 2
+    assert "Usage" in result.out and "boundaries-import" in result.out

@@ -6,10 +6,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import shutil
 import sys
 import threading
 import types
+import urllib.request
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -434,6 +437,136 @@ def test_import_command_bad_usage_exits_2(tmp_path: Path, utm_shapefile: Path, e
     assert not (tmp_path / "boundaries").exists()
 
 
+# --- hostile input files and options: one line, the right exit code --------------------------
+
+GB_PROPERTIES = {"shapeName": "Nghệ An", "shapeISO": "VN-22", "shapeGroup": "VNM", "shapeID": "x1"}
+
+
+def geojson_text(geometry: dict) -> str:
+    """A geoBoundaries-shaped file of one feature (Nghệ An) drawn as ``geometry``."""
+    feature = {"type": "Feature", "properties": GB_PROPERTIES, "geometry": geometry}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]})
+
+
+@pytest.mark.parametrize(
+    "ring",
+    [
+        [[104.5, 19.0], [105.5, 19.0], [105.5, 19.5], [104.5, 19.5]],  # never back to its start
+        [[104.5, 19.0], [105.5, 19.0]],  # two points are no ring
+    ],
+    ids=["unclosed", "two-points"],
+)
+def test_an_unreadable_ring_is_one_line_naming_the_file_and_feature(
+    tmp_path: Path, run_main, ring: list
+) -> None:
+    path = tmp_path / "adm1.geojson"
+    path.write_text(geojson_text({"type": "Polygon", "coordinates": [ring]}), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_main("boundaries-import", path, "--format", "geoboundaries", "--out", out)
+    assert result.code == 1
+    assert result.one_line() == (
+        f"error: {path}: feature 1: geometry not readable: "
+        "Points of LinearRing do not form a closed linestring"
+    )
+    assert not out.exists()
+
+
+def test_a_layer_the_file_lacks_is_bad_usage_listing_its_layers(
+    tmp_path: Path, run_main, gadm_gpkg: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ["boundaries-import", gadm_gpkg, "--format", "gadm", "--out", out]
+    result = run_main(*args, "--layer", "ADM_ADM_2")
+    assert result.code == 2
+    assert result.one_line() == (
+        f"error: {gadm_gpkg}: no layer 'ADM_ADM_2'; its layers: ADM_ADM_0, ADM_ADM_1"
+    )
+    assert not out.exists()
+
+
+def test_an_out_that_is_a_file_is_bad_usage_and_left_alone(tmp_path: Path, run_main) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_text("mine", encoding="utf-8")
+    result = run_main("boundaries-import", GEOBOUNDARIES, "--format", "geoboundaries", "--out", out)
+    assert result.code == 2
+    line = result.one_line()
+    assert f"Invalid value for --out: {out} is a file: give the data directory to write" in line
+    assert out.read_text(encoding="utf-8") == "mine"
+
+
+def test_an_out_in_a_read_only_folder_is_one_line_and_writes_nothing(
+    tmp_path: Path, run_main, read_only
+) -> None:
+    source, out = clean_geoboundaries(tmp_path), tmp_path / "mount"
+    out.mkdir()
+    read_only(out)
+    result = run_main("boundaries-import", source, "--format", "geoboundaries", "--out", out)
+    assert result.code == 1
+    target = out / "boundaries" / "admin1.geojson"
+    assert result.one_line() == f"error: {target}: Read-only file system"
+    assert list(out.iterdir()) == []
+
+
+def moved_fixture(tmp_path: Path, name: str, to_crs: str | None, say: str | None) -> Path:
+    """The geoBoundaries fixture with its coordinates moved into ``to_crs`` (if given), then
+    written claiming CRS ``say`` (None: a GeoJSON with no CRS member, which GDAL reads as
+    EPSG:4326 as RFC 7946 says), as GeoJSON or, for a ``.shp`` name, a shapefile."""
+    frame = gpd.read_file(GEOBOUNDARIES)
+    frame = frame.to_crs(to_crs) if to_crs else frame
+    frame = frame.set_crs(say, allow_override=True)
+    path = tmp_path / name
+    with warnings.catch_warnings():  # "'crs' was not provided": that is the point here
+        warnings.simplefilter("ignore", UserWarning)
+        frame.to_file(path, engine="pyogrio")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "to_crs", "say", "says"),
+    [
+        ("utm.geojson", "EPSG:32648", None, r"not degrees \(CRS: EPSG:4326\); is the CRS missing"),
+        ("utm.shp", "EPSG:32648", "EPSG:4326", r"not degrees \(CRS: EPSG:4326\); is the CRS"),
+        ("utm.shp", "EPSG:32648", None, r"not degrees \(CRS: none given\); is the CRS missing"),
+        (
+            "degrees.shp",
+            None,
+            "EPSG:3857",
+            r"read with CRS EPSG:3857, the features lie at lon 0\.0",
+        ),
+        ("utm-as-3857.shp", "EPSG:32648", "EPSG:3857", r"read with CRS EPSG:3857, .* lon 4\.\d"),
+    ],
+    ids=[
+        "metres-defaulted-4326",
+        "metres-said-4326",
+        "metres-no-crs",
+        "degrees-said-3857",
+        "utm-said-3857",
+    ],
+)
+def test_coordinates_that_do_not_fit_their_crs_are_refused_in_one_line(
+    tmp_path: Path, run_main, name: str, to_crs: str | None, say: str | None, says: str
+) -> None:
+    path = moved_fixture(tmp_path, name, to_crs, say)
+    out = tmp_path / "out"
+    result = run_main("boundaries-import", path, "--format", "geoboundaries", "--out", out)
+    assert result.code == 1
+    line = result.one_line()
+    assert line.startswith(f"error: {path}: ")
+    assert re.search(says, line), line
+    if "not degrees" in says:  # the largest coordinate, in metres, is named
+        assert re.search(r"coordinates up to \d{1,3}(,\d{3}){2} are not degrees", line), line
+    else:
+        assert "not around Vietnam, Laos and Cambodia (lon 97..110.5, lat 8..23.5)" in line
+    assert not out.exists()
+
+
+def test_coordinates_that_fit_their_crs_are_imported(tmp_path: Path) -> None:
+    path = moved_fixture(tmp_path, "utm.shp", "EPSG:32648", "EPSG:32648")
+    result = import_files([path], "geoboundaries", use_geocoder=False)
+    assert "vn-quang-tri" in {m.unit_id for m in result.matched}
+    assert result.frame.total_bounds[0] > 100  # back in degrees
+
+
 # --- the opt-in download, against a local server ---------------------------------------------
 
 
@@ -627,3 +760,145 @@ def test_download_command_bad_usage_exits_2(
     assert result.exit_code == 2
     assert message in result.output
     assert served.requests == []
+
+
+# --- a damaged cache, an unverified file, redirects: decided without the network -------------
+
+VN_URL = external.REMOTE_SOURCES["geoboundaries"].url_template.format(iso3="VNM")
+VN_KEY = "geoboundaries/geoBoundaries-VNM-ADM1.geojson"
+
+
+def no_network(*args: object) -> str:
+    raise AssertionError("the network was asked")
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (
+            b'[{"sha256": "00"}]',
+            "checksums.json: expected an object of file: {url, sha256}, not a JSON list",
+        ),
+        (b'{"a": ', "checksums.json:1: not valid JSON: Expecting value"),
+        (b'{"x": "00"}', "checksums.json: entry 'x' has no sha256 digest: repair or delete it"),
+        (b"\xff\xfe{}", "checksums.json: not UTF-8 text: repair or delete it"),
+    ],
+    ids=["a-list", "invalid-json", "no-digest", "not-utf-8"],
+)
+def test_a_damaged_checksums_json_is_one_line_naming_the_file(
+    tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch, content: bytes, says: str
+) -> None:
+    monkeypatch.setattr(external, "_stream", no_network)
+    (tmp_path / "checksums.json").write_bytes(content)
+    result = run_main(
+        "boundaries-download", "geoboundaries", "--country", "VN", "--cache-dir", tmp_path
+    )
+    assert result.code == 1
+    assert (
+        result.one_line()
+        == f"error: {tmp_path / 'checksums.json'}{says.removeprefix('checksums.json')}"
+    )
+    assert (tmp_path / "checksums.json").read_bytes() == content  # never rewritten
+
+
+def planted(cache: Path) -> Path:
+    """A file in the cache that no recorded download vouches for."""
+    target = cache / VN_KEY
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b'{"type":"FeatureCollection","features":[]}')
+    return target
+
+
+def test_a_cached_file_without_a_recorded_digest_is_downloaded_again_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = planted(tmp_path)
+    asked: list[str] = []
+
+    def stream(url: str, to: Path, expected: str | None, timeout: float) -> str:
+        asked.append(url)
+        shutil.copy(GEOBOUNDARIES, to)
+        return FIXTURE_SHA256
+
+    monkeypatch.setattr(external, "_stream", stream)
+    found = external.fetch_verified(VN_URL, target, tmp_path)
+    assert asked == [VN_URL]
+    assert (found.fetched, found.check, found.sha256) == (True, "first download", FIXTURE_SHA256)
+    recorded = json.loads((tmp_path / "checksums.json").read_text(encoding="utf-8"))
+    assert recorded[VN_KEY]["sha256"] == FIXTURE_SHA256  # the download's, not the planted file's
+
+
+def test_offline_a_cached_file_without_a_digest_is_refused_in_one_line(
+    tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = planted(tmp_path)
+
+    def offline(url: str, *args: object) -> str:
+        raise DownloadError(f"{url}: [Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(external, "_stream", offline)
+    result = run_main(
+        "boundaries-download", "geoboundaries", "--country", "VN", "--cache-dir", tmp_path
+    )
+    assert result.code == 1
+    line = result.one_line()
+    assert line.startswith(f"error: {VN_URL}: [Errno -3] Temporary failure in name resolution; ")
+    assert line.endswith(
+        f"the cached {target} has no recorded digest, so it is not used "
+        "(download it again when online, or delete it)"
+    )
+    assert not (tmp_path / "checksums.json").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://objects.githubusercontent.com/x",  # off HTTPS
+        "https://localhost/x",
+        "https://LocalHost./x",
+        "https://tiles.localhost/x",
+        "https://127.0.0.1/x",
+        "https://127.1/x",  # the resolver's short form of 127.0.0.1
+        "https://2130706433/x",  # 127.0.0.1 as one number
+        "https://0x7f.0.0.1/x",
+        "https://[::1]/x",
+        "https://[::ffff:127.0.0.1]/x",
+        "https://0.0.0.0/x",
+        "https://10.1.2.3/x",
+        "https://172.16.0.1/x",
+        "https://192.168.1.1/x",
+        "https://100.64.0.1/x",  # carrier-grade NAT
+        "https://169.254.169.254/latest/meta-data",  # the cloud metadata service
+        "https://[fe80::1]/x",
+        "https://[fd00::1]/x",
+        "https://224.0.0.1/x",
+        "https:///x",
+    ],
+)
+def test_a_redirect_to_this_machine_or_a_private_network_is_refused(url: str) -> None:
+    with pytest.raises(DownloadError, match="refusing a redirect"):
+        external.check_redirect(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://objects.githubusercontent.com/github-production-release-asset/x",
+        "https://raw.githubusercontent.com/wmgeolab/geoBoundaries/9469f09/x.geojson",
+        "https://140.82.112.3/x",
+        "https://[2606:4700:4700::1111]/x",
+    ],
+)
+def test_a_redirect_to_public_https_is_followed(url: str) -> None:
+    external.check_redirect(url)
+    request = urllib.request.Request("https://github.com/wmgeolab/geoBoundaries/raw/x")
+    handler = external._HttpsOnlyRedirects()
+    followed = handler.redirect_request(request, None, 302, "Found", {}, url)
+    assert followed is not None and followed.full_url == url
+
+
+def test_the_redirect_handler_refuses_before_any_request_is_made() -> None:
+    request = urllib.request.Request("https://github.com/wmgeolab/geoBoundaries/raw/x")
+    handler = external._HttpsOnlyRedirects()
+    with pytest.raises(DownloadError, match=r"non-public address 169\.254\.169\.254"):
+        handler.redirect_request(request, None, 302, "Found", {}, "https://169.254.169.254/")

@@ -16,11 +16,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 from unidecode import unidecode
 
+from loaders import _io
 from loaders import geocode as geocode_module
 from loaders._io import EMBEDDED, DataSource, embedded
 from loaders.boundaries import read_units
@@ -508,6 +510,30 @@ def test_a_malformed_file_is_a_problem_naming_it(tmp_path: Path) -> None:
     problems = check_gazetteer(DataSource(tmp_path))
     assert [p.check for p in problems] == ["gazetteer.load"]
     assert problems[0].file.endswith("vn.yaml") and problems[0].field.startswith("groups.0")
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "pure-python"])
+def test_a_gazetteer_nested_50000_levels_deep_is_one_line_naming_the_file(
+    tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch, parser: str
+) -> None:
+    if parser == "pure-python":  # the fallback without libyaml recurses until Python's stack ends
+        monkeypatch.setattr(_io, "_SafeBase", yaml.SafeLoader)
+    folder = copy_gazetteer(tmp_path)
+    (folder / "la.yaml").write_text("[" * 50_000 + "]" * 50_000, encoding="utf-8")
+    result = run_main("--data-dir", tmp_path, "geocode", "Huế")
+    assert result.code == 1
+    message = "nested too deeply to be a data file (over 1000 levels)"
+    assert result.one_line() == f"error: {folder / 'la.yaml'}: {message}"
+    problems = check_gazetteer(DataSource(tmp_path))  # validate: a problem, not a crash
+    assert [(p.check, p.message) for p in problems] == [("gazetteer.load", message)]
+
+
+def test_broken_gazetteer_yaml_is_one_line_with_its_line(tmp_path: Path, run_main) -> None:
+    folder = copy_gazetteer(tmp_path)
+    (folder / "places.yaml").write_text("source: {a: b}\nplaces: [\n  - x\n", encoding="utf-8")
+    result = run_main("--data-dir", tmp_path, "geocode", "Huế")
+    assert result.code == 1
+    assert result.one_line().startswith(f"error: {folder / 'places.yaml'}:3: not valid YAML: ")
 
 
 def test_places_carry_their_source_and_coordinates() -> None:

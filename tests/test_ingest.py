@@ -848,3 +848,41 @@ def test_an_alias_bomb_in_the_front_matter_is_refused_not_expanded() -> None:
     header = "---\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n---\n"
     draft = ingest_text(header + "Hội đàm\n\nNgày 9/12/2025, hai bên hội đàm tại Huế.\n")
     assert any("alias *a is not allowed" in warning for warning in draft.warnings)
+
+
+def _every_file(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones too: a temporary file left behind counts)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("article", "extra"),
+    [(EN_HUE, ["--add-source"]), (FIXTURES / "quang-tri-savannakhet-talks-vi.txt", [])],
+    ids=["add-source-to-a-record", "a-new-record"],
+)
+def test_append_on_a_full_disk_is_one_line_and_the_data_dir_is_unchanged(
+    tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch, article: Path, extra: list[str]
+) -> None:
+    import errno
+    import os
+
+    (tmp_path / "events").mkdir()
+    name, _ = next(e for e in EMBEDDED.list_dir("events") if not e[0].startswith("sekong"))
+    kept = tmp_path / "events" / name  # a user's record, which must survive as it is
+    kept.write_text(EMBEDDED.read_text(f"events/{name}") + "# edited\n", encoding="utf-8")
+    (tmp_path / ".borderatlas.lock").touch()
+    before = _every_file(tmp_path)
+    real_write = os.write
+
+    def full_disk(fd: int, data: bytes) -> int:
+        if fd > 2:  # the file being written, not the test's own output
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full_disk)
+    result = run_main("--data-dir", tmp_path, "ingest", article, "--append", *extra)
+    assert result.code == 1
+    line = result.one_line()
+    assert line.startswith(f"error: {tmp_path / 'events'}/") and ".yaml: not written: " in line
+    assert line.endswith("No space left on device; no record was added or changed")
+    assert _every_file(tmp_path) == before

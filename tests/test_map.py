@@ -232,3 +232,28 @@ def test_a_linked_export_keeps_existing_assets_unless_told_and_never_follows_a_l
     with pytest.raises(FileExistsError, match="symbolic link"):
         export_map(linked, Selection(), overwrite=True)
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("form", [["--self-contained"], []], ids=["self-contained", "linked"])
+def test_export_to_a_read_only_folder_is_one_line_and_writes_nothing(
+    tmp_path: Path, run_main, read_only, form: list[str]
+) -> None:
+    folder = tmp_path / "mount"
+    folder.mkdir()
+    read_only(folder)
+    result = run_main("export", folder / "map.html", "--countries", "LA", *form)
+    assert result.code == 1
+    assert result.one_line() == f"error: {folder / 'map.html'}: Read-only file system"
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("form", [["--self-contained"], []], ids=["self-contained", "linked"])
+def test_export_into_a_folder_that_does_not_exist_is_bad_usage(
+    tmp_path: Path, run_main, form: list[str]
+) -> None:
+    out = tmp_path / "no-such-folder" / "map.html"
+    result = run_main("export", out, *form)
+    assert result.code == 2
+    line = result.one_line()
+    assert line.startswith(f"error: Invalid value for OUT: folder {out.parent} does not exist")
+    assert not out.parent.exists()

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from loaders._errors import DataError
 from loaders._io import DataSource, load_yaml
 from loaders.events import Inference
 from loaders.ingest._text import Confidence, Evidence, Language, Sentence
@@ -75,7 +76,7 @@ def read_header(text: str) -> tuple[Origin, int, list[str]]:
         body_start = block.end()
         try:
             data = load_yaml(block.group("body"))
-        except yaml.YAMLError as error:
+        except (yaml.YAMLError, DataError) as error:  # DataError: nested too deeply
             data = None
             warnings.append(f"the header is not valid YAML and was ignored: {error}")
         if isinstance(data, dict):

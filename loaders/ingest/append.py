@@ -146,8 +146,14 @@ def append_draft(draft: Event, source: DataSource, *, add_source: bool = False) 
     """Write ``draft`` as a new record in ``source``'s data directory, or, when it reports an
     existing event, add its source to that record (``add_source``) or refuse."""
     folder = _events_folder(source)
-    with data_dir_lock(folder.parent):  # read, decide and write as one step
-        return _append_locked(draft, source, folder, add_source)
+    try:
+        with data_dir_lock(folder.parent):  # read, decide and write as one step
+            return _append_locked(draft, source, folder, add_source)
+    except OSError as error:  # a full disk, a read-only folder: write_atomic kept nothing
+        where = error.filename or folder
+        raise AppendError(
+            f"{where}: not written: {error.strerror or error}; no record was added or changed"
+        ) from None
 
 
 def _append_locked(draft: Event, source: DataSource, folder: Path, add_source: bool) -> Outcome:
