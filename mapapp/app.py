@@ -1,8 +1,12 @@
-"""The Streamlit app (``borderatlas app``): the map, a sidebar to choose what it shows, and the
-cooperation history of the province the user clicks.
+"""The Streamlit app (``borderatlas app``): the map, a sidebar to choose what it shows, the
+cooperation history of the province the user clicks or finds, and a list of every event.
 
-The whole state lives in the URL's query parameters, so a view can be shared and reloaded. Data
-is loaded once per data directory and the map is rebuilt only when the selection changes.
+The whole state lives in the URL's query parameters (filters, the selected province, the map's
+centre and zoom), so a view can be shared and reloaded. Data is loaded once per data directory
+and the map is rebuilt only when the filters change; the map and the panel are one fragment, so a
+click reruns them, not the page. The selected province is outlined by a layer streamlit-folium
+swaps in place, and the map is moved only on purpose (a search, a shared link): a click leaves
+the view where the user put it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -30,16 +35,25 @@ from loaders.atlas import (
 )
 from loaders.events import EventKind
 from loaders.history import counterparts, unit_history
-from mapapp import popups
+from loaders.lookup import Hit, lookup
+from mapapp import layers, popups
 from mapapp.assets import make_offline
 from mapapp.build import LAYERS, MapOptions, draw
 from mapapp.escaping import csv_cell, markdown_text
 from mapapp.export import render_html
-from mapapp.i18n import LANGS, Lang, t
+from mapapp.i18n import LANGS, Lang, count_label, t
 
 THEMES = ("crossings", "meetings", "links")  # layers the sidebar switches (besides countries)
 EARLIEST = date(1960, 1, 1)
 STATIC_URL = "/app/static/vendor"  # `borderatlas app` writes the assets there
+MAP_HEIGHT = 760  # px: the map fills a 900 px high window beside the panel
+FOCUS_ZOOM = 8  # a province found by search fills most of the map at this zoom
+
+# Session keys: the one selected province; where the map should go (set only on purpose), where
+# it is (as last moved by the user or on purpose) and what the browser last reported; the map
+# widget, the units it shows, the last click seen, and the filters the map was drawn for.
+PROVINCE, GOTO, VIEW, REPORTED = "province", "goto", "_view", "_reported"
+MAP, SHOWN, LAST_CLICK, DRAWN = "atlas", "_shown", "_last_click", "_drawn"
 
 
 @dataclass(frozen=True)
@@ -54,16 +68,18 @@ class AppState:
     kinds: tuple[str, ...] = ()
     lang: Lang = "vi"
     province: str | None = None
+    view: tuple[float, float, int] | None = None  # the map's (lat, lon, zoom)
     notes: list[str] = field(default_factory=list, compare=False)  # ignored bad parameters
 
     def selection(self) -> Selection:
         kinds = frozenset(EventKind(k) for k in self.kinds) if self.kinds else None
         return Selection(self.countries, self.start, self.end, self.as_of, kinds)
 
-    def options(self) -> MapOptions:
+    def options(self, compact: bool = True) -> MapOptions:
+        """The app's map (``compact``: its own search is the app's search box) or the export's."""
         keep = {"provinces", "borders", "context", *self.themes}
         layers = frozenset(layer for layer in LAYERS if layer in keep)
-        return MapOptions(lang=self.lang, layers=layers, compact=True)
+        return MapOptions(lang=self.lang, layers=layers, compact=compact)
 
 
 # --- URL state -------------------------------------------------------------------------------
@@ -101,6 +117,18 @@ def state_from_params(params: dict[str, str]) -> AppState:
             return None
         return when
 
+    def view() -> tuple[float, float, int] | None:
+        try:
+            lat, lon, zoom = float(params["lat"]), float(params["lon"]), int(params["z"])
+        except (KeyError, ValueError):
+            if any(name in params for name in ("lat", "lon", "z")):
+                notes.append("ignored lat/lon/z (expected numbers)")
+            return None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 3 <= zoom <= 18):
+            notes.append(f"ignored lat={lat}, lon={lon}, z={zoom} (out of range)")
+            return None
+        return (lat, lon, zoom)
+
     lang = params.get("lang", state.lang)
     return AppState(
         countries=listed("countries", COUNTRIES, COUNTRIES),
@@ -111,6 +139,7 @@ def state_from_params(params: dict[str, str]) -> AppState:
         kinds=listed("kinds", tuple(k.value for k in EventKind), ()),
         lang=lang if lang in LANGS else state.lang,
         province=params.get("province") or None,
+        view=view(),
         notes=notes,
     )
 
@@ -126,9 +155,18 @@ def params_from_state(state: AppState) -> dict[str, str]:
         "kinds": ",".join(state.kinds),
         "lang": state.lang,
         "province": state.province or "",
+        **view_params(state.view),
     }
     defaults = params_from_defaults()
     return {k: v for k, v in params.items() if v and v != defaults.get(k)}
+
+
+def view_params(view: tuple[float, float, int] | None) -> dict[str, str]:
+    """Centre and zoom as short URL values (5 decimals: about a metre)."""
+    if view is None:
+        return {"lat": "", "lon": "", "z": ""}
+    lat, lon, zoom = view
+    return {"lat": f"{lat:.5f}", "lon": f"{lon:.5f}", "z": str(zoom)}
 
 
 def params_from_defaults() -> dict[str, str]:
@@ -162,7 +200,7 @@ def cached_map(source: DataSource, selection: Selection, options: MapOptions):
 def cached_export(
     _source: DataSource, source_key: str, selection: Selection, options: MapOptions
 ) -> str:
-    """The same HTML the CLI exports for this selection (self-contained)."""
+    """The same HTML the CLI exports for this selection (self-contained, with popups)."""
     atlas = cached_atlas(_source)
     return render_html(
         draw(cooperation_view(selection, atlas), options, atlas), self_contained=True
@@ -180,9 +218,14 @@ def cached_event_files(source: DataSource, selection: Selection) -> tuple[str, s
 
 # --- the page ----------------------------------------------------------------------------------
 
+PAGE_CSS = """<style>
+.block-container{padding-top:1.2rem;padding-bottom:1rem}
+@media (max-width: 640px){.block-container{padding-left:.6rem;padding-right:.6rem}}
+</style>"""
 
-def sidebar(state: AppState, units: dict[str, boundaries.Unit], choices: list[str]) -> AppState:
-    """Widgets for the selection; returns the state they describe."""
+
+def sidebar(state: AppState) -> AppState:
+    """Widgets for the filters; returns the state they describe (the province is kept)."""
     lang = st.sidebar.radio(
         "Ngôn ngữ / Language",
         LANGS,
@@ -204,57 +247,62 @@ def sidebar(state: AppState, units: dict[str, boundaries.Unit], choices: list[st
         for th in THEMES
         if st.sidebar.checkbox(t(th, lang), value=th in state.themes, key=f"layer_{th}")
     )
-    today = date.today()
-    start, end = st.sidebar.slider(
-        t("period", lang),
-        min_value=EARLIEST,
-        max_value=today,
-        value=(state.start or EARLIEST, state.end or today),
-        format="YYYY-MM-DD",
-        key="period",
-    )
+    start, end = year_range(state, lang)
     kinds = st.sidebar.multiselect(
-        "Loại sự kiện" if lang == "vi" else "Event kinds",
+        t("event_kinds", lang),
         [k.value for k in EventKind],
         default=list(state.kinds),
         format_func=lambda k: popups.kind_label(k, lang),
+        placeholder=t("all_kinds", lang),
         key="kinds",
     )
+    today = date.today()
     as_of = st.sidebar.date_input(
-        t("units_of", lang), value=state.as_of or today, min_value=AS_OF_FIRST, key="as_of"
+        t("units_of", lang),
+        value=state.as_of or today,
+        min_value=AS_OF_FIRST,
+        max_value=today,
+        format="YYYY-MM-DD",
+        key="as_of",
     )
-    labels = {uid: f"{units[uid].name_vi} · {units[uid].name}" for uid in choices}
-    options = ["", *sorted(choices, key=lambda u: labels[u])]
-    current = state.province if state.province in choices else ""
-    picked = st.sidebar.selectbox(
-        t("search", lang),
-        options,
-        index=options.index(current),
-        format_func=lambda u: labels.get(u, "—"),
-        key="search",
-    )
-    province = state.province
-    if picked != st.session_state.get("_last_search", current):
-        province = picked or None
-    st.session_state["_last_search"] = picked
-    return AppState(
-        countries,
-        themes,
-        None if start == EARLIEST else start,
-        None if end == today else end,
-        None if as_of == today else as_of,
-        tuple(kinds),
-        lang,
-        province,
+    return replace(
+        state,
+        countries=countries,
+        themes=themes,
+        start=start,
+        end=end,
+        as_of=None if as_of == today else as_of,
+        kinds=tuple(kinds),
+        lang=lang,
+        notes=[],
     )
 
 
-def focus_on(unit_id: str | None, view: CooperationView) -> tuple[float, float] | None:
-    """(lat, lon) of a point inside the selected unit, to centre the map on it."""
-    if not unit_id or unit_id not in set(view.units["id"]):
-        return None
-    point = view.units.loc[unit_id].geometry.representative_point()
-    return (point.y, point.x)
+def year_range(state: AppState, lang: Lang) -> tuple[date | None, date | None]:
+    """The period, picked by year (a day slider over 66 years moved 35 years in 120 px). A
+    period from a shared URL keeps its exact days while its years are left as they are."""
+    years = list(range(EARLIEST.year, date.today().year + 1))
+    first = state.start.year if state.start else years[0]
+    last = state.end.year if state.end else years[-1]
+    low, high = st.sidebar.select_slider(
+        t("years", lang), options=years, value=(first, last), key="years"
+    )
+    start = state.start if low == first else date(low, 1, 1)
+    end = state.end if high == last else date(high, 12, 31)
+    return (None if low == years[0] else start), (None if high == years[-1] else end)
+
+
+def selected_outline(unit_id: str | None, view: CooperationView) -> folium.FeatureGroup:
+    """The selected province drawn as a thick outline that lets clicks through (swapped into
+    the mounted map by streamlit-folium: the map is not redrawn)."""
+    group = folium.FeatureGroup(name="selected", control=False)
+    if unit_id and unit_id in set(view.units["id"]):
+        folium.GeoJson(
+            view.units.loc[[unit_id]].geometry.__geo_interface__,
+            style_function=lambda _f: layers.SELECTED_STYLE,
+            interactive=False,
+        ).add_to(group)
+    return group
 
 
 def clicked_unit(result: dict | None, shown: set[str]) -> str | None:
@@ -264,17 +312,129 @@ def clicked_unit(result: dict | None, shown: set[str]) -> str | None:
     return unit_id if unit_id in shown else None
 
 
+def _on_map_change() -> None:
+    """A click on a province selects it; a pan or zoom only records where the map is.
+
+    A click is told from a pan by ``last_object_clicked`` changing: ``last_active_drawing``
+    stays the same feature while the user pans, or after a search chose another province.
+    """
+    result = st.session_state.get(MAP) or {}
+    click = result.get("last_object_clicked")
+    if click and click != st.session_state.get(LAST_CLICK):
+        st.session_state[LAST_CLICK] = click
+        unit_id = clicked_unit(result, st.session_state.get(SHOWN, set()))
+        if unit_id:
+            st.session_state[PROVINCE] = unit_id
+
+
+def map_view(result: dict | None) -> tuple[float, float, int] | None:
+    """Where the map is, as the browser last reported it: (lat, lon, zoom)."""
+    centre, zoom = (result or {}).get("center"), (result or {}).get("zoom")
+    if not centre or zoom is None:
+        return None
+    return (round(centre["lat"], 5), round(centre["lng"], 5), int(zoom))
+
+
+def go_to(lat: float, lon: float, zoom: int) -> None:
+    """Move the map on purpose (a search result, a shared link, a redrawn map)."""
+    st.session_state[GOTO] = st.session_state[VIEW] = (lat, lon, zoom)
+
+
+def search_box(state: AppState, data: AtlasData) -> None:
+    """One box for provinces (any spelling), crossings (either side's name) and event titles.
+    Choosing a result selects its province and moves the map there."""
+    lang = state.lang
+    query = st.text_input(
+        t("search_box", lang), key="query", placeholder=t("search_hint", lang)
+    ).strip()
+    if not query:
+        return
+    hits = lookup(query, state.as_of or date.today(), data)
+    if not hits:
+        st.caption(t("search_none", lang, q=query))
+        return
+    labels = {f"{hit.kind}:{hit.id}": hit for hit in hits}
+    picked = st.radio(
+        t("search_pick", lang),
+        list(labels),
+        index=None,
+        format_func=lambda key: f"{labels[key].name(lang)} · {t('hit_' + labels[key].kind, lang)}",
+        key=f"pick:{query}",
+        label_visibility="collapsed",
+        on_change=_choose,
+        args=(f"pick:{query}", labels),
+    )
+    del picked  # applied by _choose, before this rerun
+
+
+def _choose(widget: str, labels: dict[str, Hit]) -> None:
+    hit = labels.get(st.session_state.get(widget) or "")
+    if hit is None:
+        return
+    if hit.unit:
+        st.session_state[PROVINCE] = hit.unit
+    if hit.lat is not None and hit.lon is not None:
+        go_to(hit.lat, hit.lon, FOCUS_ZOOM if hit.kind == "province" else FOCUS_ZOOM + 2)
+
+
+def reconcile(state: AppState, units: dict[str, boundaries.Unit], shown: set[str]) -> str | None:
+    """Deselect a province the filters hide or the date lacks, and say why."""
+    unit_id = st.session_state.get(PROVINCE)
+    if not unit_id or unit_id in shown:
+        return None
+    st.session_state[PROVINCE] = None
+    unit = units.get(unit_id)
+    name = popups.unit_name(unit, state.lang, unit_id)
+    if unit is not None and unit.country not in state.countries:
+        return t("deselected_hidden", state.lang, name=name)
+    day = (state.as_of or date.today()).isoformat()
+    return t("deselected_date", state.lang, name=name, day=day)
+
+
+@st.fragment
+def map_and_panel(state: AppState, source: DataSource, message: str | None) -> None:
+    """The map and the province panel: a click reruns this, not the whole page."""
+    data = cached_atlas(source)
+    view = cached_view(source, state.selection())
+    shown = set(view.units["id"])
+    st.session_state[SHOWN] = shown
+    left, right = st.columns([3, 2], gap="medium")
+    with right:
+        search_box(state, data)
+    province = st.session_state.get(PROVINCE)
+    with left:
+        # st_folium changes the map it renders, so each run draws a copy of the cached one.
+        fmap = copy.deepcopy(cached_map(source, state.selection(), state.options()))
+        goto = st.session_state.get(GOTO)
+        result = st_folium(
+            fmap,
+            key=MAP,
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom"],
+            center=goto[:2] if goto else None,
+            zoom=goto[2] if goto else None,
+            feature_group_to_add=selected_outline(province, view),
+            on_change=_on_map_change,
+        )
+    reported = map_view(result)
+    if reported is not None and reported != st.session_state.get(REPORTED):
+        st.session_state[REPORTED] = st.session_state[VIEW] = reported  # the user moved it
+    with right:
+        if message:
+            st.warning(message)
+        province_panel(replace(state, province=province), view, data)
+        downloads(state, view, source)
+    sync_url(replace(state, province=province, view=st.session_state.get(VIEW) or state.view))
+
+
 def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> None:
     """Names, lineage, partners, crossings and the history of the selected province."""
     lang, source = state.lang, data.source
     units = {u.id: u for u in boundaries.read_units(source)}
     unit = units.get(state.province or "")
     if unit is None:
-        st.info(
-            "Bấm vào một tỉnh trên bản đồ để xem lịch sử hợp tác."
-            if lang == "vi"
-            else "Click a province on the map to read its cooperation history."
-        )
+        st.info(t("click_prompt", lang))
         return
 
     def name(other: boundaries.Unit | None, lang: Lang, fallback: str = "") -> str:
@@ -282,9 +442,8 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
         return markdown_text(popups.unit_name(other, lang, fallback))
 
     st.subheader(markdown_text(f"{unit.name_vi} · {unit.name}"))
-    st.caption(
-        markdown_text(f"{t(unit.country, lang)} · {unit.kind} · ISO {unit.iso_3166_2 or '—'}")
-    )
+    kind = t(f"kind_{unit.kind}", lang)
+    st.caption(markdown_text(f"{t(unit.country, lang)} · {kind} · ISO {unit.iso_3166_2 or '—'}"))
     former = boundaries.predecessors_of(unit.id, source)
     if former:
         st.markdown(
@@ -302,7 +461,7 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
     family = {unit.id, *former}
     gates = [
         markdown_text(c.pair_name)
-        for c in data.crossings
+        for c in view.crossings
         if family & {c.province_2024, c.province_today, c.foreign_province}
     ]
     if gates:
@@ -313,44 +472,40 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
         start=state.start,
         end=state.end,
         kinds=[EventKind(k) for k in state.kinds] or None,
-        events=data.events,  # the cached records: never re-read the files on a click
+        events=view.events,  # the filtered, cached records: never re-read the files on a click
         agreements=data.agreements.values(),
     )
     if not history:
         st.info(t("no_events", lang))
         return
     st.markdown(f"**{t('history', lang)}** ({len(history)})")
-    records = [entry.record for entry in history]
     per_year = Counter(entry.date.start.year for entry in history if entry.date is not None)
     if per_year:
-        years = sorted(per_year)
+        years = range(min(per_year), max(per_year) + 1)  # empty years show as gaps, not skipped
         st.bar_chart(
             {"year": [str(year) for year in years], "count": [per_year[y] for y in years]},
             x="year",
             y="count",
-            height=150,
+            height=160,
             x_label=t("year", lang),
             y_label=t("records", lang),
         )
+    records = [entry.record for entry in history]
     lineage = {unit.id, *former}
     st.html(popups.history_html(records, lang, units, data.agreements, data.series, lineage))
 
 
 def downloads(state: AppState, view: CooperationView, source: DataSource) -> None:
-    """The current map as HTML, and the filtered events as CSV and GeoJSON."""
-    lang = state.lang
+    """The current map as HTML (the document `borderatlas export` writes), and the filtered
+    events as CSV and GeoJSON: the rows of the event list."""
     table, geojson = cached_event_files(source, state.selection())
     cols = st.columns(3)
-    html = cached_export(source, str(source.user_dir), state.selection(), state.options())
+    html = cached_export(source, str(source.user_dir), state.selection(), state.options(False))
     cols[0].download_button(
         "⬇ HTML", html, file_name="borderatlas.html", mime="text/html", key="download_html"
     )
     cols[1].download_button(
-        "⬇ CSV",
-        table,
-        file_name="borderatlas-events.csv",
-        mime="text/csv",
-        key="download_csv",
+        "⬇ CSV", table, file_name="borderatlas-events.csv", mime="text/csv", key="download_csv"
     )
     cols[2].download_button(
         "⬇ GeoJSON",
@@ -359,53 +514,118 @@ def downloads(state: AppState, view: CooperationView, source: DataSource) -> Non
         mime="application/geo+json",
         key="download_geojson",
     )
-    st.caption(f"{len(view.events)} {t('events', lang)}")
+    st.caption(count_label(len(view.events), state.lang))
+
+
+def event_list(state: AppState, view: CooperationView, data: AtlasData) -> None:
+    """Every event under the current filters as a sortable table, with a text filter."""
+    lang = state.lang
+    units = {u.id: u for u in boundaries.read_units(data.source)}
+    words = st.text_input(t("filter_list", lang), key="list_filter").strip().lower()
+    rows = [_event_row(event, lang, units, data) for event in reversed(view.events)]
+    if words:
+        rows = [row for row in rows if all(w in row["_text"] for w in words.split())]
+    st.caption(f"{count_label(len(rows), lang)} · {t('whole_list', lang)}")
+    columns = ["date", "kind", "title", "provinces", "series", "publishers", "link"]
+    st.dataframe(
+        [{column: row[column] for column in columns} for row in rows],
+        hide_index=True,
+        width="stretch",
+        height=min(36 * (len(rows) + 1) + 4, 720),
+        column_config={
+            "date": st.column_config.TextColumn(t("col_date", lang), width="small"),
+            "kind": st.column_config.TextColumn(t("col_kind", lang), width="small"),
+            "title": st.column_config.TextColumn(t("col_title", lang), width="large"),
+            "provinces": st.column_config.TextColumn(t("col_provinces", lang)),
+            "series": st.column_config.TextColumn(t("col_series", lang)),
+            "publishers": st.column_config.TextColumn(t("col_sources", lang)),
+            "link": st.column_config.LinkColumn(t("col_source", lang), display_text="↗"),
+        },
+    )
+
+
+def _event_row(event, lang: Lang, units: dict[str, boundaries.Unit], data: AtlasData) -> dict:
+    provinces = ", ".join(
+        popups.unit_name(units.get(u), lang, u) for ids in event.provinces.values() for u in ids
+    )
+    series = data.series.get(event.series or "")
+    series_name = getattr(series.title, lang) if series else ""
+    if series and event.ordinal:
+        series_name += f" ({t('session', lang, n=event.ordinal)})"
+    title = getattr(event.title, lang)
+    publishers = ", ".join(dict.fromkeys(s.publisher or "" for s in event.sources if s.publisher))
+    link = next((str(s.url) for s in event.sources if s.url), None)
+    return {
+        "date": str(event.date),
+        "kind": popups.kind_label(event.kind.value, lang),
+        "title": title,
+        "provinces": provinces,
+        "series": series_name,
+        "publishers": publishers,
+        "link": link,
+        "_text": f"{title} {event.title.en} {event.title.vi} {provinces} {publishers}".lower(),
+    }
+
+
+def sync_url(state: AppState) -> None:
+    """Mirror the state in the URL, changing only the parameters that differ."""
+    wanted = params_from_state(state)
+    for name in [*st.query_params]:
+        if name not in wanted:
+            del st.query_params[name]
+    for name, value in wanted.items():
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
+def start_session(state: AppState, view: CooperationView) -> None:
+    """The first run of a browser session: the selection and the view come from the URL."""
+    if PROVINCE in st.session_state:
+        return
+    st.session_state[PROVINCE] = state.province
+    if state.view is not None:
+        go_to(*state.view)
+    elif state.province and state.province in set(view.units["id"]):
+        point = view.units.loc[state.province].geometry.representative_point()
+        go_to(round(point.y, 5), round(point.x, 5), FOCUS_ZOOM)
+
+
+def keep_view_on_redraw(source: DataSource, state: AppState) -> None:
+    """When the filters change the map is drawn anew: keep it where the user had it."""
+    drawn = (state.selection(), state.options())
+    if st.session_state.get(DRAWN, drawn) != drawn and st.session_state.get(VIEW):
+        go_to(*st.session_state[VIEW])
+    st.session_state[DRAWN] = drawn
 
 
 def main() -> None:
-    st.set_page_config(page_title="borderatlas", page_icon="🗺", layout="wide")
+    st.set_page_config(
+        page_title="borderatlas · Việt Nam – Lào – Campuchia",
+        page_icon="🗺",
+        layout="wide",
+    )
+    st.html(PAGE_CSS)
     state = state_from_params(dict(st.query_params))
     try:
         source = data_source()
-        data = cached_atlas(source)
+        cached_atlas(source)
         units = {u.id: u for u in boundaries.read_units(source)}
     except (BorderAtlasError, NotADirectoryError) as error:
-        st.error(f"The data could not be loaded: {error}")
+        st.error(t("data_error", state.lang, error=error))
         st.stop()
-    choices = list(boundaries.load_units(state.as_of, source)["id"])
-    picked = sidebar(state, units, choices)
-    state = replace(picked, province=picked.province if picked.province in choices else None)
+    state = sidebar(state)
     if not state.countries:
-        st.warning(
-            "Chọn ít nhất một nước." if state.lang == "vi" else "Choose at least one country."
-        )
+        st.warning(t("choose_country", state.lang))
         st.stop()
     view = cached_view(source, state.selection())
-    left, right = st.columns([5, 3], gap="medium")
-    with left:
-        # st_folium changes the map it renders, so each run draws a copy of the cached one.
-        fmap = copy.deepcopy(cached_map(source, state.selection(), state.options()))
-        focus = focus_on(state.province, view)
-        result = st_folium(
-            fmap,
-            key="atlas",
-            height=640,
-            use_container_width=True,
-            returned_objects=["last_active_drawing"],
-            # Changing these pans the map without re-mounting it (a province chosen in search).
-            center=focus,
-            zoom=7 if focus else None,
-        )
-        clicked = clicked_unit(result, set(view.units["id"]))
-        if clicked and clicked != st.session_state.get("_last_click"):
-            st.session_state["_last_click"] = clicked
-            state = replace(state, province=clicked)
-        if not view.events:
-            st.info(t("no_events", state.lang))
-    with right:
-        province_panel(state, view, data)
-        downloads(state, view, source)
-    st.query_params.from_dict(params_from_state(state))
+    start_session(state, view)
+    keep_view_on_redraw(source, state)
+    message = reconcile(state, units, set(view.units["id"]))
+    map_tab, list_tab = st.tabs([t("map_tab", state.lang), t("list_tab", state.lang)])
+    with map_tab:
+        map_and_panel(state, source, message)
+    with list_tab:
+        event_list(state, view, cached_atlas(source))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ class MapOptions:
 
     lang: Lang = "en"
     layers: frozenset[str] = field(default_factory=lambda: frozenset(LAYERS))
-    compact: bool = False  # small frame (the app): collapsed layer list, no minimap
+    # The app's map: collapsed layer list, no minimap, no popups or map search (the panel and the
+    # search box show the history), and a click selects instead of zooming.
+    compact: bool = False
 
 
 def build_map(
@@ -48,7 +50,7 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
     if "context" in wanted:
         layers.context_layer(boundaries.context_countries(source), lang).add_to(fmap)
     if "provinces" in wanted:
-        scale = layers.event_scale(max((len(e) for e in view.events_by_unit.values()), default=1))
+        scale = layers.event_scale(len(events) for events in view.events_by_unit.values())
         lineages = {u: [u, *boundaries.predecessors_of(u, source)] for u in view.units["id"]}
         for country in view.selection.countries:
             layers.province_layer(
@@ -61,7 +63,7 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
                 scale,
                 with_popup=not options.compact,
             ).add_to(fmap)
-        _legend(scale, lang).add_to(fmap)
+        _legend(scale, lang, wanted).add_to(fmap)
     if "links" in wanted:
         layers.links_layer(view, lang, units).add_to(fmap)
     if "borders" in wanted:
@@ -75,7 +77,8 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
         layers.crossings_layer(view, lang).add_to(fmap)
     if "meetings" in wanted:
         layers.meetings_layer(view, lang, units).add_to(fmap)
-    _search(view, lang, units, fmap).add_to(fmap)
+    if not options.compact:  # the app has its own search box (provinces, crossings, events)
+        _search(view, lang, units, fmap).add_to(fmap)
     folium.LayerControl(collapsed=options.compact).add_to(fmap)
     Fullscreen().add_to(fmap)
     if not options.compact:
@@ -172,23 +175,50 @@ LEGEND_CSS = (
     "border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)}"
     ".ba-legend i{display:inline-block;width:14px;height:10px;margin-right:6px;"
     "border:1px solid #999}"
-    ".ba-dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px}"
+    ".ba-dot{display:inline-block;border-radius:50%;border:1.5px solid #fff;"
+    "box-shadow:0 0 0 1px #bbb;margin:0 6px 0 2px;vertical-align:middle}"
+    ".ba-line{display:inline-block;width:18px;margin-right:6px;vertical-align:middle}"
+    # the scale bar sits above the attribution, not under it
+    ".leaflet-bottom.leaflet-left .leaflet-control-scale{margin-bottom:22px}"
     "</style>"
 )
-CROSSING_DOT = {"red": "#d63e2a", "blue": "#38aadd", "gray": "#575757", "lightgray": "#a3a3a3"}
 
 
-def _legend(scale, lang: Lang) -> _Legend:
-    """Event-count bins (0 stays light) and the crossing symbols."""
+def _dot(colour: str, radius: float) -> str:
+    size = round(2 * radius)
+    style = f"background:{colour};width:{size}px;height:{size}px"
+    return f'<span class="ba-dot" style="{style}"></span>'
+
+
+def _line(colour: str, weight: float, dashed: bool = False) -> str:
+    style = "dashed" if dashed else "solid"
+    return f'<span class="ba-line" style="border-top:{weight}px {style} {colour}"></span>'
+
+
+def _legend(scale, lang: Lang, wanted: frozenset[str]) -> _Legend:
+    """Event-count bins (0 stays light), and a row for every symbol the map draws."""
     rows = [f'<i style="background:{layers.NO_EVENTS_FILL}"></i>0']
     for low, next_low in zip(scale.index[:-1], scale.index[1:], strict=True):
         high = int(next_low) - 1
         label = f"{int(low)}" if int(low) >= high else f"{int(low)}–{high}"
         rows.append(f'<i style="background:{scale.rgb_hex_str(low)}"></i>{label}')
-    crossing_rows = [
-        f'<span class="ba-dot" style="background:{CROSSING_DOT[colour]}"></span>'
-        f"{html_text(t(kind, lang))}"
-        for kind, (colour, _icon) in layers.CROSSING_ICON.items()
-    ]
-    body = "<br>".join(rows) + "<hr style='margin:4px 0'>" + "<br>".join(crossing_rows)
+    symbols = []
+    if "crossings" in wanted:
+        symbols += [
+            _dot(colour, radius) + html_text(t(kind, lang))
+            for kind, (colour, radius) in layers.CROSSING_STYLE.items()
+        ]
+    if "meetings" in wanted:
+        venue = layers.VENUE_STYLE
+        symbols.append(_dot(venue["fill"], venue["radius"]) + html_text(t("venue", lang)))
+    if "links" in wanted:
+        symbols.append(_line("#065f46", 2, dashed=True) + html_text(t("links", lang)))
+    if "borders" in wanted:
+        symbols += [
+            _line(colour, 3) + html_text(t(f"border_{border}", lang))
+            for border, colour in layers.BORDER_STYLE.items()
+        ]
+    body = "<br>".join(rows)
+    if symbols:
+        body += "<hr style='margin:4px 0'>" + "<br>".join(symbols)
     return _Legend(f"{LEGEND_CSS}<b>{html_text(t('event_count', lang))}</b><br>{body}")

@@ -24,7 +24,13 @@ from loaders import __version__
 from loaders._errors import BorderAtlasError, DataError, DataWarning
 from loaders._io import DATA_DIR_ENV, DataSource
 from loaders.events import EventKind
-from mapapp.serve import DEFAULT_HOST, launch, private_run_dir
+from mapapp.serve import (
+    DEFAULT_HOST,
+    has_display,
+    launch,
+    open_browser_when_ready,
+    private_run_dir,
+)
 
 try:  # typer vendors click as typer._click since 0.2x; older releases use click itself
     from typer._click import exceptions as click_errors
@@ -671,16 +677,26 @@ def run_app(
         ),
     ] = DEFAULT_HOST,
     headless: Annotated[
-        bool, typer.Option("--headless", help="Do not open a browser window.")
+        bool,
+        typer.Option(
+            "--headless",
+            help="Do not open a browser window (none opens where "
+            "there is no display: a server, a container).",
+        ),
     ] = False,
 ) -> None:
     """Run the Streamlit app on the embedded data (or --data-dir)."""
-    command = launch(port, headless, private_run_dir(), host)
+    command = launch(port, private_run_dir(), host)
     env = dict(os.environ)
     if State.source.user_dir is not None:
         env[DATA_DIR_ENV] = str(State.source.user_dir)
     shown = "localhost" if host == DEFAULT_HOST else host
-    typer.echo(f"borderatlas app on http://{shown}:{port} (Ctrl+C to stop)")
+    url = f"http://{shown}:{port}"
+    typer.echo(f"borderatlas app on {url} (Ctrl+C to stop)")
+    if not headless and has_display():
+        open_browser_when_ready(
+            "127.0.0.1" if host in (DEFAULT_HOST, "0.0.0.0") else host, port, url
+        )
     # Become the server (no child process): stopping `borderatlas app` stops Streamlit too.
     os.execve(command[0], command, env)
 

@@ -79,7 +79,67 @@ LABELS: dict[str, dict[Lang, str]] = {
     "language_es": {"vi": "tiếng Tây Ban Nha", "en": "Spanish"},
     "language_lo": {"vi": "tiếng Lào", "en": "Lao"},
     "language_km": {"vi": "tiếng Khmer", "en": "Khmer"},
+    "border_VN-LA": {"vi": "Biên giới Việt Nam – Lào", "en": "Vietnam–Laos border"},
+    "border_VN-KH": {"vi": "Biên giới Việt Nam – Campuchia", "en": "Vietnam–Cambodia border"},
+    "kind_province": {"vi": "tỉnh", "en": "province"},
+    "kind_municipality": {"vi": "thành phố trực thuộc trung ương", "en": "centrally run city"},
+    "kind_capital": {"vi": "thủ đô", "en": "capital"},
+    "event_kinds": {"vi": "Loại sự kiện", "en": "Event kinds"},
+    "all_kinds": {"vi": "Mọi loại sự kiện", "en": "All kinds of event"},
+    "years": {"vi": "Giai đoạn (năm)", "en": "Period (years)"},
+    "map_tab": {"vi": "Bản đồ", "en": "Map"},
+    "list_tab": {"vi": "Danh sách sự kiện", "en": "Event list"},
+    "events_n": {"vi": "{n} sự kiện", "en": "{n} events"},
+    "events_1": {"vi": "1 sự kiện", "en": "1 event"},
+    "search_box": {
+        "vi": "Tìm tỉnh, cửa khẩu hoặc sự kiện",
+        "en": "Find a province, crossing or event",
+    },
+    "search_hint": {
+        "vi": "Mọi cách viết: Sê Kông, Xekong, Lao Bảo, Densavan ... rồi nhấn Enter",
+        "en": "Any spelling: Sê Kông, Xekong, Lao Bao, Densavan ... then press Enter",
+    },
+    "search_none": {"vi": 'Không tìm thấy "{q}"', "en": 'Nothing found for "{q}"'},
+    "search_pick": {"vi": "Kết quả", "en": "Results"},
+    "hit_province": {"vi": "tỉnh", "en": "province"},
+    "hit_crossing": {"vi": "cửa khẩu", "en": "crossing"},
+    "hit_event": {"vi": "sự kiện", "en": "event"},
+    "click_prompt": {
+        "vi": "Bấm vào một tỉnh trên bản đồ để xem lịch sử hợp tác.",
+        "en": "Click a province on the map to read its cooperation history.",
+    },
+    "deselected_hidden": {
+        "vi": "{name} bị ẩn bởi bộ lọc nước nên đã bỏ chọn.",
+        "en": "{name} is hidden by the country filter, so it is no longer selected.",
+    },
+    "deselected_date": {
+        "vi": "{name} không tồn tại vào ngày {day}; đã bỏ chọn.",
+        "en": "{name} did not exist on {day}, so it is no longer selected.",
+    },
+    "choose_country": {"vi": "Chọn ít nhất một nước.", "en": "Choose at least one country."},
+    "col_date": {"vi": "Ngày", "en": "Date"},
+    "col_kind": {"vi": "Loại", "en": "Kind"},
+    "col_title": {"vi": "Tiêu đề", "en": "Title"},
+    "col_provinces": {"vi": "Các tỉnh", "en": "Provinces"},
+    "col_series": {"vi": "Chuỗi", "en": "Series"},
+    "col_source": {"vi": "Nguồn", "en": "Source"},
+    "col_sources": {"vi": "Số nguồn", "en": "Sources"},
+    "filter_list": {"vi": "Lọc theo chữ", "en": "Filter by text"},
+    "whole_list": {
+        "vi": "Mọi sự kiện theo bộ lọc hiện tại; bấm tiêu đề cột để sắp xếp.",
+        "en": "Every event under the current filters; click a column header to sort.",
+    },
+    "loading": {"vi": "Đang tải lịch sử ...", "en": "Loading the history ..."},
+    "data_error": {
+        "vi": "Không đọc được dữ liệu: {error}",
+        "en": "The data could not be loaded: {error}",
+    },
 }
+
+
+def count_label(n: int, lang: Lang) -> str:
+    """ "1 event", "5 events" (Vietnamese has one form)."""
+    return t("events_1", lang) if n == 1 else t("events_n", lang, n=n)
 
 
 def t(key: str, lang: Lang, **values: object) -> str:

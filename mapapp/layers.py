@@ -8,11 +8,12 @@ page only through :mod:`mapapp.popups`, which escapes them and builds every tool
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import folium
+import numpy as np
 import shapely
 from branca.colormap import StepColormap
-from folium.plugins import MarkerCluster
 
 from loaders.atlas import CooperationView, Venue
 from loaders.boundaries import Unit
@@ -25,30 +26,31 @@ NO_EVENTS_FILL = "#f4f1ea"
 SHADES = ["#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"]  # ColorBrewer OrRd, light→dark
 COUNTRY_OUTLINE = {"VN": "#8c2d04", "LA": "#225ea8", "KH": "#4a1486"}
 BORDER_STYLE = {"VN-LA": "#1d4ed8", "VN-KH": "#7e22ce"}
-CROSSING_ICON = {  # class -> (awesome-markers colour, Font Awesome icon)
-    "international": ("red", "star"),
-    "main": ("blue", "flag"),
-    "secondary": ("gray", "circle"),
-    "opening": ("lightgray", "road"),
+# Crossings and venues are small dots, not pins: a pin 25 px wide hid the point a user clicks in
+# 45 of 77 provinces at the default view. The legend draws the same dots.
+CROSSING_STYLE = {  # class -> (fill colour, radius in px)
+    "international": ("#d63e2a", 6),
+    "main": ("#2563eb", 5),
+    "secondary": ("#575757", 4),
+    "opening": ("#a3a3a3", 3.5),
 }
+VENUE_STYLE = {"fill": "#047857", "radius": 4.5}
+SELECTED_STYLE = {"color": "#000000", "weight": 4.5, "fill": False}  # the app's chosen province
 # Pane stacking: provinces (overlayPane, 400) < links < borders < markers (600).
 LINKS_PANE, BORDERS_PANE = "ba-links", "ba-borders"
 DISPLAY_GRID_DEGREES = 1e-4
 MAX_LINK_WEIGHT = 5.0  # px: a busy pair of provinces still leaves its provinces visible
 
 
-def event_scale(max_count: int) -> StepColormap:
-    """A sequential scale with round breaks from 1 up to the busiest province."""
-    breaks = [1]
-    for step in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000):
-        if step < max_count:
-            breaks.append(step)
-    breaks.append(max(max_count, breaks[-1]) + 1)
-    colours = SHADES[-(len(breaks) - 1) :] if len(breaks) - 1 <= len(SHADES) else None
-    index = breaks
-    if colours is None:  # more bins than shades: merge the lowest bins
-        index = [breaks[0], *breaks[-len(SHADES) :]]
-        colours = SHADES
+def event_scale(counts: Iterable[int]) -> StepColormap:
+    """Quantile bins of the provinces that have events: each shade holds about as many
+    provinces (round-number bins left most provinces in the lightest one). Bins start at whole
+    counts; equal quantiles merge, so few distinct counts give fewer bins."""
+    positive = sorted(count for count in counts if count > 0) or [1]
+    quantiles = np.quantile(positive, np.linspace(0, 1, len(SHADES) + 1)[:-1], method="lower")
+    starts = sorted({int(q) for q in quantiles})
+    index = [*starts, positive[-1] + 1]
+    colours = SHADES[-len(starts) :] if len(starts) > 1 else SHADES[2:3]
     return StepColormap(colours, index=index, vmin=index[0], vmax=index[-1])
 
 
@@ -109,7 +111,7 @@ def province_layer(
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420)
         if with_popup
         else None,
-        zoom_on_click=True,
+        zoom_on_click=with_popup,  # in the app a click selects and the map stays where it is
         smooth_factor=1.0,
     ).add_to(group)
     return group
@@ -140,7 +142,7 @@ def crossings_layer(view: CooperationView, lang: Lang) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=t("crossings", lang))
     for crossing in view.crossings:
         kind = crossing.crossing_class
-        colour, icon = CROSSING_ICON.get(kind, ("gray", "circle"))
+        colour, radius = CROSSING_STYLE.get(kind, CROSSING_STYLE["secondary"])
         when = f" ({html_text(crossing.status_date)})" if crossing.status_date else ""
         details = (
             f"<h4>{html_text(crossing.pair_name)}</h4>"
@@ -149,9 +151,13 @@ def crossings_layer(view: CooperationView, lang: Lang) -> folium.FeatureGroup:
             f"<p>{html_text(t('position', lang))} ({html_text(t('confidence', lang))} "
             f"{html_text(crossing.confidence)}): {html_text(crossing.source_note)}</p>"
         )
-        folium.Marker(
+        folium.CircleMarker(
             location=(crossing.lat, crossing.lon),
-            icon=folium.Icon(color=colour, icon=icon, prefix="fa"),
+            radius=radius,
+            color="#ffffff",
+            weight=1.5,
+            fill_color=colour,
+            fill_opacity=1,
             tooltip=popups.tooltip(f"{html_text(crossing.pair_name)} · {html_text(t(kind, lang))}"),
             popup=popups.popup(details, max_width=360),
         ).add_to(group)
@@ -161,24 +167,29 @@ def crossings_layer(view: CooperationView, lang: Lang) -> folium.FeatureGroup:
 def meetings_layer(
     view: CooperationView, lang: Lang, units: dict[str, Unit]
 ) -> folium.FeatureGroup:
-    """One marker per venue (clustered), listing the events held there, newest first.
+    """One dot per venue, listing the events held there, newest first.
 
     The venues travel as one GeoJSON layer whose features carry their tooltip and popup as
     data: a folium Marker per venue costs about a kilobyte of script each, and the real
     history has venues in well over a hundred towns.
     """
     group = folium.FeatureGroup(name=t("meetings", lang))
-    cluster = MarkerCluster(control=False).add_to(group)
     features = [_venue_feature(venue, lang, units) for venue in view.venues]
     if not features:
         return group
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="venues",
-        marker=folium.Marker(icon=folium.Icon(color="darkgreen", icon="handshake", prefix="fa")),
+        marker=folium.CircleMarker(
+            radius=VENUE_STYLE["radius"],
+            color="#ffffff",
+            weight=1.5,
+            fill_color=VENUE_STYLE["fill"],
+            fill_opacity=1,
+        ),
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
-    ).add_to(cluster)
+    ).add_to(group)
     return group
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,9 +23,13 @@ def private_run_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="borderatlas-app-"))
 
 
-def launch(port: int, headless: bool, run_dir: Path, host: str = DEFAULT_HOST) -> list[str]:
+def launch(port: int, run_dir: Path, host: str = DEFAULT_HOST) -> list[str]:
     """Prepare ``run_dir`` (a launcher script and the offline assets under ``static/``) and
-    return the command that runs the app on ``host:port``. Streamlit serves
+    return the command that runs the app on ``host:port``.
+
+    Streamlit always runs headless: otherwise, in a fresh home directory, it stops at an
+    "Email:" prompt, and with no terminal (a service, a container) it exits with status 255.
+    :func:`open_browser_when_ready` opens the page instead. Streamlit serves
     ``<script dir>/static`` at ``/app/static``; the installed package may be read-only, so the
     assets go to ``run_dir``, which must be private (:func:`private_run_dir`)."""
     from mapapp.assets import write_static_files  # imports folium: only when the app starts
@@ -42,7 +48,7 @@ def launch(port: int, headless: bool, run_dir: Path, host: str = DEFAULT_HOST) -
         "--server.port",
         str(port),
         "--server.headless",
-        "true" if headless else "false",
+        "true",
         "--server.enableStaticServing",
         "true",
         "--server.fileWatcherType",
@@ -54,3 +60,36 @@ def launch(port: int, headless: bool, run_dir: Path, host: str = DEFAULT_HOST) -
         "--client.toolbarMode",
         "minimal",
     ]
+
+
+def has_display() -> bool:
+    """Whether a browser window can be opened here (a desktop session, not a server)."""
+    desktop = sys.platform in ("darwin", "win32")
+    return desktop or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+# Run in a detached Python: wait (up to a minute) until the server answers, then open the page.
+_OPENER = """
+import socket, sys, time, webbrowser
+host, port, url = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for _ in range(240):
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+    except OSError:
+        time.sleep(0.25)
+    else:
+        webbrowser.open(url)
+        break
+"""
+
+
+def open_browser_when_ready(host: str, port: int, url: str) -> None:
+    """Open ``url`` in the user's browser once the app listens, from a detached process (the
+    command itself becomes the server)."""
+    subprocess.Popen(  # our own interpreter and fixed code; no shell
+        [sys.executable, "-c", _OPENER, host, str(port), url],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders.events import load_events
 from mapapp.app import AppState, clicked_unit, params_from_state, state_from_params
 
 TIMEOUT = 120
@@ -64,7 +65,7 @@ def test_a_click_outside_any_province_selects_nothing() -> None:
 
 def history_of(app: AppTest) -> str:
     """The HTML of the province panel's history list."""
-    [history] = [element.proto.body for element in app.get("html")]
+    [history] = [e.proto.body for e in app.get("html") if "ba-history" in e.proto.body]
     return history
 
 
@@ -79,14 +80,83 @@ def test_a_province_in_the_url_opens_its_history(app: AppTest) -> None:
     assert "Báo Nghệ An (Vietnamese" in history  # sources are named by publisher and language
 
 
+def search(app: AppTest, text: str) -> list[str]:
+    """Type into the one search box; the labels of the results offered."""
+    app.text_input(key="query").set_value(text).run()
+    return list(app.radio(key=f"pick:{text}").options)
+
+
+def choose(app: AppTest, text: str, label_start: str) -> None:
+    [label] = [o for o in app.radio(key=f"pick:{text}").options if o.startswith(label_start)]
+    app.radio(key=f"pick:{text}").set_value(label).run()
+
+
 def test_choosing_a_province_in_the_search_box_opens_its_panel(app: AppTest) -> None:
     app.run()
-    app.selectbox(key="search").set_value("la-sekong").run()
+    assert search(app, "Xekong")[0] == "Xê Kông · tỉnh"  # a spelling no label shows
+    choose(app, "Xekong", "Xê Kông")
     assert app.subheader[0].value == "Xê Kông · Sekong"
     assert app.query_params["province"] == "la-sekong"
     first = history_of(app).split('class="ba-entry')[1]  # newest first
     assert "2025-12-09" in first
     assert "(lần thứ 19)" in first  # the session of its series, in the interface language
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "province"),
+    [
+        ("Lao Bao", "Lao Bảo – Densavan · crossing", "vn-quang-tri-2025"),
+        ("Densavanh", "Lao Bảo – Densavan · crossing", "vn-quang-tri-2025"),
+        ("Mộc Bài", "Mộc Bài – Bavet · crossing", "vn-tay-ninh-2025"),
+        ("Borikhamxay", "Bolikhamxay · province", "la-bolikhamxay"),
+        ("Sê Kông", "Sekong · province", "la-sekong"),
+    ],
+)
+def test_one_search_box_finds_crossings_and_any_spelling(
+    app: AppTest, text: str, first: str, province: str
+) -> None:
+    app.query_params["lang"] = "en"
+    app.run()
+    assert search(app, text)[0] == first
+    choose(app, text, first)
+    assert app.query_params["province"] == province
+    assert app.query_params["z"]  # the map moves there, and the URL says where it is
+
+
+def test_a_province_hidden_by_the_country_filter_is_deselected_with_a_message(
+    app: AppTest,
+) -> None:
+    app.query_params["province"] = "la-sekong"
+    app.query_params["lang"] = "en"
+    app.run()
+    app.checkbox(key="country_LA").uncheck().run()
+    assert [w.value for w in app.warning] == [
+        "Sekong is hidden by the country filter, so it is no longer selected."
+    ]
+    assert "province" not in app.query_params
+    assert not app.subheader or app.subheader[0].value != "Xê Kông · Sekong"
+
+
+def test_the_event_list_holds_every_event_under_the_filters(app: AppTest) -> None:
+    app.query_params["lang"] = "en"
+    app.query_params["from"] = "2025-01-01"
+    app.run()
+    [table] = app.dataframe
+    frame = table.value
+    assert len(frame) == len([e for e in load_events() if e.date.start >= date(2025, 1, 1)])
+    assert list(frame.columns) == [
+        "date", "kind", "title", "provinces", "series", "publishers", "link"
+    ]  # fmt: skip
+    assert (frame["date"] >= "2025").all()
+
+
+def test_vietnamese_mode_shows_no_english_labels(app: AppTest) -> None:
+    app.query_params["province"] = "vn-nghe-an"
+    app.run()
+    shown = [w.label for w in [*app.checkbox, *app.multiselect, *app.text_input, *app.radio]]
+    shown += [app.multiselect(key="kinds").placeholder, app.caption[0].value]
+    english = {"Choose options", "province", "Event kinds", "events", "Find a province"}
+    assert not [label for label in shown if any(word in label for word in english)]
 
 
 def test_switching_laos_off_updates_the_url(app: AppTest) -> None:

@@ -31,9 +31,11 @@ def test_app_refuses_a_port_out_of_range_as_bad_usage() -> None:
 def test_app_serves_this_machine_only_unless_told_otherwise(tmp_path) -> None:
     from mapapp.serve import launch
 
-    command = launch(8600, True, tmp_path)
+    command = launch(8600, tmp_path)
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
-    exposed = launch(8600, True, tmp_path, host="0.0.0.0")
+    # never headless=false: Streamlit would stop at its "Email:" prompt in a fresh home
+    assert command[command.index("--server.headless") + 1] == "true"
+    exposed = launch(8600, tmp_path, host="0.0.0.0")
     assert exposed[exposed.index("--server.address") + 1] == "0.0.0.0"
 
 

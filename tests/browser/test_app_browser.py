@@ -47,6 +47,62 @@ def open_panel(page, unit_id: str, heading: str, attempts: int = 3) -> None:
                 raise
 
 
+MAP_STATE = """() => {
+    const el = document.querySelector('.leaflet-container');
+    const map = window[el.id];
+    const centre = map.getCenter();
+    const outline = [...el.querySelectorAll('path')].filter(
+        p => p.getAttribute('stroke') === '#000000');
+    const box = outline.length ? outline[0].getBoundingClientRect() : null;
+    return {lat: centre.lat, lng: centre.lng, zoom: map.getZoom(), outlines: outline.length,
+            box: box && [box.left, box.top, box.right, box.bottom]};
+}"""
+
+
+def map_state(page) -> dict:
+    frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
+    return frame.evaluate(MAP_STATE)
+
+
+def test_four_clicks_in_a_row_each_outline_the_province_and_leave_the_map_put(
+    open_page, app_url: str, tmp_path: Path
+) -> None:
+    record = open_page()
+    page = record.page
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app_url}/?lang=en")
+    wait_for_map(page)
+    frame_box = page.locator(MAP_FRAME).bounding_box()
+    clicks = [
+        ("la-sekong", "Xê Kông · Sekong"),
+        ("vn-nghe-an", "Nghệ An · Nghe An"),
+        ("vn-tay-ninh-2025", "Tây Ninh · Tay Ninh"),
+        ("vn-lai-chau", "Lai Châu · Lai Chau"),
+    ]
+    for unit_id, heading in clicks:
+        aim = aim_at(page, load_units().loc[unit_id].geometry)
+        assert aim is not None, unit_id
+        before = map_state(page)
+        page.mouse.click(*aim)
+        page.get_by_role("heading", name=heading).wait_for(timeout=30_000)
+        page.wait_for_function(
+            f"() => location.search.includes('province={unit_id}')", timeout=30_000
+        )
+        page.wait_for_timeout(1_500)  # a late re-centre would show up here
+        after = map_state(page)
+        # the map stays where the user put it (it used to jump back to the previous province)
+        assert abs(after["lat"] - before["lat"]) < 0.01 and after["zoom"] == before["zoom"]
+        assert abs(after["lng"] - before["lng"]) < 0.01
+        # and the clicked province is the one outlined: the click point lies in the outline
+        assert after["outlines"] == 1, unit_id
+        left, top, right, bottom = after["box"]
+        x, y = aim[0] - frame_box["x"], aim[1] - frame_box["y"]
+        assert left <= x <= right and top <= y <= bottom, unit_id
+    assert "province=vn-lai-chau" in page.url and "z=8" in page.url
+    page.screenshot(path=str(tmp_path / "app-four-clicks.png"))
+    assert record.problems() == []
+
+
 def test_clicking_nghe_an_shows_its_memorandum(open_page, app_url: str, tmp_path: Path) -> None:
     record = open_page()
     page = record.page

@@ -1,0 +1,58 @@
+"""The app's one search: provinces in any spelling, crossings by either side's name, and
+words of event titles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from loaders.atlas import load_atlas
+from loaders.gazetteer import normalize_name
+from loaders.lookup import lookup
+
+TODAY = date(2026, 1, 1)
+BEFORE_MERGER = date(2024, 6, 1)
+
+
+def first(query: str, day: date = TODAY) -> tuple[str, str, str | None]:
+    hit = lookup(query, day, load_atlas())[0]
+    return hit.kind, hit.id, hit.unit
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Lao Bao", ("crossing", "lao-bao--densavan", "vn-quang-tri-2025")),
+        ("Densavan", ("crossing", "lao-bao--densavan", "vn-quang-tri-2025")),
+        ("Nam Phao", ("crossing", "cau-treo--nam-phao", "vn-ha-tinh")),
+        ("Mộc Bài", ("crossing", "moc-bai--bavet", "vn-tay-ninh-2025")),
+        ("Borikhamxay", ("province", "la-bolikhamxay", "la-bolikhamxay")),
+        ("Xekong", ("province", "la-sekong", "la-sekong")),
+        ("ແຂວງເຊກອງ", ("province", "la-sekong", "la-sekong")),
+    ],
+)
+def test_the_first_answer(query: str, expected: tuple[str, str, str]) -> None:
+    assert first(query) == expected
+
+
+def test_a_crossing_opens_the_province_it_lay_in_on_the_date() -> None:
+    assert first("Lao Bao", BEFORE_MERGER)[2] == "vn-quang-tri"
+
+
+def test_a_near_crossing_name_is_not_mistaken_for_a_town_the_geocoder_guesses() -> None:
+    kinds = [(hit.kind, hit.id) for hit in lookup("Densavanh", TODAY, load_atlas())]
+    assert kinds[0] == ("crossing", "lao-bao--densavan")
+    assert ("province", "la-xiangkhouang") not in kinds  # Phonsavan, a fuzzy guess
+
+
+def test_words_of_a_title_find_events_in_either_language_accents_optional() -> None:
+    english = [hit for hit in lookup("drug", TODAY, load_atlas()) if hit.kind == "event"]
+    vietnamese = [hit for hit in lookup("ma tuy", TODAY, load_atlas()) if hit.kind == "event"]
+    assert english and all("drug" in hit.name_en.lower() for hit in english)
+    assert vietnamese and all("ma tuy" in normalize_name(hit.name_vi).key for hit in vietnamese)
+
+
+def test_nothing_and_blank_find_nothing() -> None:
+    assert lookup("xyzzy", TODAY, load_atlas()) == []
+    assert lookup("   ", TODAY, load_atlas()) == []
