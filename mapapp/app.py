@@ -33,7 +33,7 @@ from loaders.atlas import (
     events_frame,
     load_atlas,
 )
-from loaders.events import EventKind
+from loaders.events import Agreement, EventKind
 from loaders.history import counterparts, unit_history
 from loaders.lookup import Hit, lookup
 from mapapp import layers, popups
@@ -47,6 +47,7 @@ THEMES = ("crossings", "meetings", "links")  # layers the sidebar switches (besi
 EARLIEST = date(1960, 1, 1)
 STATIC_URL = "/app/static/vendor"  # `borderatlas app` writes the assets there
 MAP_HEIGHT = 760  # px: the map fills a 900 px high window beside the panel
+PHONE_MAP_HEIGHT = 440  # px: on a phone the panel is stacked below; half a screen of map
 FOCUS_ZOOM = 8  # a province found by search fills most of the map at this zoom
 
 # Session keys: the one selected province; where the map should go (set only on purpose), where
@@ -327,6 +328,12 @@ def _on_map_change() -> None:
             st.session_state[PROVINCE] = unit_id
 
 
+def on_phone() -> bool:
+    """Whether the browser says it is a phone ("Mobi" in its User-Agent, as browsers mark
+    mobile devices); the map's height is set in pixels, so the server must choose it."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+
+
 def map_view(result: dict | None) -> tuple[float, float, int] | None:
     """Where the map is, as the browser last reported it: (lat, lon, zoom)."""
     centre, zoom = (result or {}).get("center"), (result or {}).get("zoom")
@@ -409,7 +416,7 @@ def map_and_panel(state: AppState, source: DataSource, message: str | None) -> N
         result = st_folium(
             fmap,
             key=MAP,
-            height=MAP_HEIGHT,
+            height=PHONE_MAP_HEIGHT if on_phone() else MAP_HEIGHT,
             use_container_width=True,
             returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom"],
             center=goto[:2] if goto else None,
@@ -478,7 +485,7 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
     if not history:
         st.info(t("no_events", lang))
         return
-    st.markdown(f"**{t('history', lang)}** ({len(history)})")
+    st.markdown(f"**{t('history', lang)}:** " + history_counts(history, view, unit.id, lang))
     per_year = Counter(entry.date.start.year for entry in history if entry.date is not None)
     if per_year:
         years = range(min(per_year), max(per_year) + 1)  # empty years show as gaps, not skipped
@@ -493,6 +500,20 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
     records = [entry.record for entry in history]
     lineage = {unit.id, *former}
     st.html(popups.history_html(records, lang, units, data.agreements, data.series, lineage))
+
+
+def history_counts(history: list, view: CooperationView, unit_id: str, lang: Lang) -> str:
+    """What the history holds, the first figure being the map's: the events the province (or
+    a province it was made from) took part in; then events held there or naming it only (a
+    national meeting in Hà Nội), and agreements."""
+    parties = {event.id for event in view.events_by_unit.get(unit_id, [])}
+    agreements = sum(isinstance(entry.record, Agreement) for entry in history)
+    as_party = sum(entry.record.id in parties for entry in history)
+    named = len(history) - agreements - as_party
+    parts = [t("as_party", lang, n=as_party)]
+    parts += [t("named_only", lang, n=named)] if named else []
+    parts += [t("agreements_n", lang, n=agreements)] if agreements else []
+    return " · ".join(parts)
 
 
 def downloads(state: AppState, view: CooperationView, source: DataSource) -> None:

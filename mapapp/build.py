@@ -81,7 +81,9 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
         _search(view, lang, units, fmap).add_to(fmap)
     folium.LayerControl(collapsed=options.compact).add_to(fmap)
     Fullscreen().add_to(fmap)
-    if not options.compact:
+    if options.compact:
+        _PageScrollOnPhones().add_to(fmap)
+    else:
         blank = folium.TileLayer(BLANK_TILE, attr=" ")
         MiniMap(tile_layer=blank, toggle_display=False, zoom_level_offset=-5).add_to(fmap)
     bounds = view.units.total_bounds if len(view.units) else (100.0, 8.0, 110.0, 23.5)
@@ -147,6 +149,17 @@ def _search_point(name: str, point) -> dict:
     }
 
 
+class _PageScrollOnPhones(MacroElement):
+    """On a touch phone one finger scrolls the page past the map (to the history below it)
+    instead of panning the map; two fingers still pan and zoom it."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        if (L.Browser.mobile) { {{ this._parent.get_name() }}.dragging.disable(); }
+        {% endmacro %}"""
+    )
+
+
 class _Legend(MacroElement):
     """A legend drawn as a plain Leaflet control (no d3: streamlit-folium would fetch it)."""
 
@@ -178,6 +191,8 @@ LEGEND_CSS = (
     ".ba-dot{display:inline-block;border-radius:50%;border:1.5px solid #fff;"
     "box-shadow:0 0 0 1px #bbb;margin:0 6px 0 2px;vertical-align:middle}"
     ".ba-line{display:inline-block;width:18px;margin-right:6px;vertical-align:middle}"
+    # in a narrow frame (a phone) the legend keeps the count bins only, or it covers the map
+    "@media (max-width:520px){.ba-legend .ba-symbols{display:none}}"
     # the scale bar sits above the attribution, not under it
     ".leaflet-bottom.leaflet-left .leaflet-control-scale{margin-bottom:22px}"
     "</style>"
@@ -220,5 +235,6 @@ def _legend(scale, lang: Lang, wanted: frozenset[str]) -> _Legend:
         ]
     body = "<br>".join(rows)
     if symbols:
-        body += "<hr style='margin:4px 0'>" + "<br>".join(symbols)
+        body += "<div class='ba-symbols'><hr style='margin:4px 0'>" + "<br>".join(symbols)
+        body += "</div>"
     return _Legend(f"{LEGEND_CSS}<b>{html_text(t('event_count', lang))}</b><br>{body}")

@@ -129,6 +129,12 @@ LABELS: dict[str, dict[Lang, str]] = {
         "vi": "Mọi sự kiện theo bộ lọc hiện tại; bấm tiêu đề cột để sắp xếp.",
         "en": "Every event under the current filters; click a column header to sort.",
     },
+    "as_party": {"vi": "{n} sự kiện là một bên", "en": "{n} as a party"},
+    "named_only": {
+        "vi": "{n} tổ chức tại đây hoặc có nhắc đến",
+        "en": "{n} held here or naming it",
+    },
+    "agreements_n": {"vi": "{n} văn kiện", "en": "{n} agreements"},
     "loading": {"vi": "Đang tải lịch sử ...", "en": "Loading the history ..."},
     "data_error": {
         "vi": "Không đọc được dữ liệu: {error}",

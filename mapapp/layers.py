@@ -20,7 +20,7 @@ from loaders.boundaries import Unit
 from loaders.events import Agreement
 from mapapp import popups
 from mapapp.escaping import html_text, map_fragment
-from mapapp.i18n import Lang, t
+from mapapp.i18n import Lang, count_label, t
 
 NO_EVENTS_FILL = "#f4f1ea"
 SHADES = ["#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"]  # ColorBrewer OrRd, light→dark
@@ -203,7 +203,7 @@ def _venue_feature(venue: Venue, lang: Lang, units: dict[str, Unit]) -> dict:
     more = f"<p>{html_text(t('more', lang, n=extra))}</p>" if extra > 0 else ""
     place = popups.unit_name(units.get(venue.unit), lang, venue.unit or "")
     heading = f"<h4>{html_text(venue.name)} ({html_text(place)})</h4>"
-    count = f"{html_text(venue.name)}: {len(venue.events)} {html_text(t('events', lang))}"
+    count = f"{html_text(venue.name)}: {html_text(count_label(len(venue.events), lang))}"
     return {
         "type": "Feature",
         "properties": {

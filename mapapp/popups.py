@@ -14,7 +14,7 @@ import folium
 from loaders.boundaries import Unit
 from loaders.events import Agreement, Event, Series, Source
 from mapapp.escaping import html_text, map_fragment
-from mapapp.i18n import Lang, t
+from mapapp.i18n import Lang, count_label, t
 
 # A popup is a summary: the newest events of a province or venue. The app's panel and the CSV
 # download hold the whole history; with the real history, 12 per popup pushed the
@@ -147,7 +147,7 @@ def province_popup(
 
 def province_tooltip(unit: Unit, count: int, lang: Lang) -> str:
     names = f"{html_text(unit.name_vi)} / {html_text(unit.name)}"
-    return map_fragment(f"{names}<br>{count} {html_text(t('events', lang))}")
+    return map_fragment(f"{names}<br>{html_text(count_label(count, lang))}")
 
 
 # --- the app's history panel ---------------------------------------------------------------

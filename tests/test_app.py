@@ -184,3 +184,18 @@ def test_a_broken_data_file_is_named_not_a_traceback(
     app.run()
     assert app.error, "expected an error message"
     assert "units.csv" in app.error[0].value
+
+
+def test_the_panel_counts_what_the_map_shades_for_every_province() -> None:
+    from loaders.atlas import COUNTRIES, Selection, cooperation_view, load_atlas
+    from loaders.history import unit_history
+    from mapapp.app import history_counts
+
+    data = load_atlas()
+    view = cooperation_view(Selection(COUNTRIES, None, None, None, None), data)
+    for unit_id in view.units["id"]:
+        history = unit_history(unit_id, events=view.events, agreements=data.agreements.values())
+        shaded = len(view.events_by_unit.get(unit_id, []))
+        assert history_counts(history, view, unit_id, "en").startswith(f"{shaded} as a party")
+    hanoi = unit_history("vn-hanoi", events=view.events, agreements=data.agreements.values())
+    assert "held here or naming it" in history_counts(hanoi, view, "vn-hanoi", "en")

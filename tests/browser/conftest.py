@@ -60,11 +60,14 @@ def chromium() -> Iterator[object]:
 
 @pytest.fixture
 def open_page(chromium) -> Iterator[Callable[[], PageRecord]]:
-    """A factory of recorded pages in fresh browser contexts, closed after the test."""
+    """A factory of recorded pages in fresh browser contexts (options as Playwright's
+    ``new_context``: a phone's viewport and user agent), closed after the test."""
     contexts = []
 
-    def factory() -> PageRecord:
-        context = chromium.new_context(viewport={"width": 1000, "height": 700})
+    def factory(**context_options) -> PageRecord:
+        context = chromium.new_context(
+            **({"viewport": {"width": 1000, "height": 700}} | context_options)
+        )
         contexts.append(context)
         page = context.new_page()
         record = PageRecord(page)

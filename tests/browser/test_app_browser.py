@@ -12,6 +12,10 @@ from mapapp.bench import aim_at, app_server
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Mobile Safari/537.36"
+)
 
 
 @pytest.fixture(scope="module")
@@ -121,18 +125,21 @@ def test_clicking_nghe_an_shows_its_memorandum(open_page, app_url: str, tmp_path
     assert record.problems() == []
 
 
-def test_switching_laos_off_removes_its_provinces(open_page, app_url: str, tmp_path: Path) -> None:
+def test_switching_laos_off_with_sekong_selected_deselects_it_and_keeps_the_view(
+    open_page, app_url: str, tmp_path: Path
+) -> None:
     record = open_page()
     page = record.page
-    page.goto(f"{app_url}/?lang=en")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app_url}/?lang=en&province=la-sekong&lat=15.5&lon=106.9&z=8")
     frame = wait_for_map(page)
+    page.get_by_role("heading", name="Xê Kông · Sekong").wait_for(timeout=30_000)
     before = frame.locator(".leaflet-overlay-pane path").count()
+    view = map_state(page)
+    assert round(view["lat"], 1) == 15.5 and view["zoom"] == 8  # the shared view is restored
     page.get_by_text("Laos", exact=True).click()
-    page.wait_for_function(
-        "() => location.search.includes('countries=VN%2CKH') || "
-        "location.search.includes('countries=VN,KH')",
-        timeout=30_000,
-    )
+    page.get_by_text("Sekong is hidden by the country filter").wait_for(timeout=30_000)
+    page.wait_for_function("() => !location.search.includes('province=')", timeout=30_000)
     frame = page.frame_locator(MAP_FRAME)
     for _ in range(60):
         after = frame.locator(".leaflet-overlay-pane path").count()
@@ -140,7 +147,26 @@ def test_switching_laos_off_removes_its_provinces(open_page, app_url: str, tmp_p
             break
         page.wait_for_timeout(500)
     assert 0 < after <= before - 18  # Laos's 18 provinces are gone
+    redrawn = map_state(page)
+    assert abs(redrawn["lat"] - view["lat"]) < 0.05 and redrawn["zoom"] == view["zoom"]
+    assert redrawn["outlines"] == 0  # nothing selected, nothing outlined
     page.screenshot(path=str(tmp_path / "app-no-laos.png"))
+    assert record.problems() == []
+
+
+def test_on_a_phone_the_panel_follows_the_map(open_page, app_url: str, tmp_path: Path) -> None:
+    record = open_page(
+        viewport={"width": 390, "height": 844}, user_agent=PHONE, is_mobile=True, has_touch=True
+    )
+    page = record.page
+    page.goto(f"{app_url}/?lang=vi&province=vn-nghe-an")
+    wait_for_map(page)
+    heading = page.get_by_role("heading", name="Nghệ An · Nghe An")
+    heading.wait_for(timeout=30_000)
+    map_box = page.locator(MAP_FRAME).bounding_box()
+    assert map_box["width"] <= 390 and map_box["height"] <= 0.8 * 844  # room to scroll past it
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "app-phone.png"))
     assert record.problems() == []
 
 
@@ -157,5 +183,6 @@ def test_the_html_download_opens_as_a_map(open_page, app_url: str, tmp_path: Pat
     exported.page.goto(saved.as_uri())
     exported.page.wait_for_selector(".leaflet-overlay-pane path")
     assert exported.page.locator(".leaflet-overlay-pane path").count() >= 106
+    assert "bindPopup" in saved.read_text(encoding="utf-8")  # the provinces' histories
     assert exported.problems() == []
     assert record.problems() == []
