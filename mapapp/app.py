@@ -543,7 +543,7 @@ def event_list(state: AppState, view: CooperationView, data: AtlasData) -> None:
     lang = state.lang
     units = {u.id: u for u in boundaries.read_units(data.source)}
     words = st.text_input(t("filter_list", lang), key="list_filter").strip().lower()
-    rows = [_event_row(event, lang, units, data) for event in reversed(view.events)]
+    rows = [_event_row(event, lang, units, data) for event in view.events]  # newest first
     if words:
         rows = [row for row in rows if all(w in row["_text"] for w in words.split())]
     st.caption(f"{count_label(len(rows), lang)} · {t('whole_list', lang)}")
@@ -559,8 +559,8 @@ def event_list(state: AppState, view: CooperationView, data: AtlasData) -> None:
             "title": st.column_config.TextColumn(t("col_title", lang), width="large"),
             "provinces": st.column_config.TextColumn(t("col_provinces", lang)),
             "series": st.column_config.TextColumn(t("col_series", lang)),
-            "publishers": st.column_config.TextColumn(t("col_sources", lang)),
-            "link": st.column_config.LinkColumn(t("col_source", lang), display_text="↗"),
+            "publishers": st.column_config.TextColumn(t("col_publishers", lang)),
+            "link": st.column_config.LinkColumn(t("col_link", lang), display_text="↗"),
         },
     )
 

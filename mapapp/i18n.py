@@ -122,12 +122,13 @@ LABELS: dict[str, dict[Lang, str]] = {
     "col_title": {"vi": "Tiêu đề", "en": "Title"},
     "col_provinces": {"vi": "Các tỉnh", "en": "Provinces"},
     "col_series": {"vi": "Chuỗi", "en": "Series"},
-    "col_source": {"vi": "Nguồn", "en": "Source"},
-    "col_sources": {"vi": "Số nguồn", "en": "Sources"},
+    "col_link": {"vi": "Liên kết", "en": "Link"},
+    "col_publishers": {"vi": "Nơi đăng", "en": "Published by"},
+    "boundaries_from": {"vi": "Ranh giới", "en": "Boundaries"},
     "filter_list": {"vi": "Lọc theo chữ", "en": "Filter by text"},
     "whole_list": {
-        "vi": "Mọi sự kiện theo bộ lọc hiện tại; bấm tiêu đề cột để sắp xếp.",
-        "en": "Every event under the current filters; click a column header to sort.",
+        "vi": "Mọi sự kiện theo bộ lọc hiện tại, mới nhất trước; bấm tiêu đề cột để sắp xếp.",
+        "en": "Every event under the current filters, newest first; click a header to sort.",
     },
     "as_party": {"vi": "{n} sự kiện là một bên", "en": "{n} as a party"},
     "named_only": {
