@@ -1,7 +1,9 @@
-"""Exceptions that say which file, line and field went wrong."""
+"""The error vocabulary: exceptions that say which file, line and field went wrong, and the
+:class:`Problem` a data check reports instead of raising."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 
@@ -41,3 +43,22 @@ class DataError(BorderAtlasError):
 class DataWarning(UserWarning):
     """A data file was usable only after a repair the loader made and reports (a self-crossing
     polygon split into its lobes): the data loads, and the file should still be fixed."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data: where it is, which field, what is wrong."""
+
+    check: str  # which check found it, e.g. "boundaries.counts"
+    file: str  # the file as the user knows it (their copy or geodata/...)
+    message: str
+    field: str | None = None
+    record: str | None = None  # the id or line of the offending record, when there is one
+
+    def __str__(self) -> str:
+        where = self.file + (f" [{self.record}]" if self.record else "")
+        field = f" field '{self.field}':" if self.field else ""
+        return f"{where}:{field} {self.message} ({self.check})"
+
+    def to_dict(self) -> dict[str, str | None]:
+        return asdict(self)

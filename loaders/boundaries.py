@@ -21,7 +21,7 @@ import shapely
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pyproj import Geod
 
-from loaders._errors import DataError, DataWarning
+from loaders._errors import DataError, DataWarning, Problem
 from loaders._io import (
     EMBEDDED,
     DataSource,
@@ -30,7 +30,6 @@ from loaders._io import (
     read_csv_models,
     read_yaml,
 )
-from loaders.validate import Problem
 
 UNITS_FILE = "boundaries/units.csv"
 GEOMETRY_FILE = "boundaries/admin1.geojson"

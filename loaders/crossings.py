@@ -30,9 +30,8 @@ from pydantic import (
 )
 
 from loaders import boundaries
-from loaders._errors import DataError
+from loaders._errors import DataError, Problem
 from loaders._io import EMBEDDED, DataSource
-from loaders.validate import Problem
 
 CROSSINGS_FILE = "crossings.csv"
 CRS = "EPSG:4326"

@@ -34,9 +34,8 @@ from pydantic import (
     model_validator,
 )
 
-from loaders._errors import DataError
+from loaders._errors import DataError, Problem
 from loaders._io import DataSource, load_yaml, not_a_regular_file
-from loaders.validate import Problem
 
 EARLIEST = date(1900, 1, 1)  # nothing this project records is older; an earlier year is a typo
 

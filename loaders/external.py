@@ -648,7 +648,6 @@ class RemoteSource:
 
     name: str
     url_template: str  # ``{iso3}`` is replaced by VNM, LAO or KHM
-    import_format: Format
     licence: str
     needs_acceptance: bool
 
@@ -661,7 +660,6 @@ REMOTE_SOURCES: dict[str, RemoteSource] = {
             "https://github.com/wmgeolab/geoBoundaries/raw/9469f09/releaseData/gbOpen/"
             "{iso3}/ADM1/geoBoundaries-{iso3}-ADM1.geojson"
         ),
-        import_format="geoboundaries",
         licence=(
             "geoBoundaries gbOpen: CC BY 4.0 (check each file's metadata: a few boundaries are "
             "ODbL). Attribution is required: Runfola, D. et al. (2020) geoBoundaries: A global "
@@ -674,7 +672,6 @@ REMOTE_SOURCES: dict[str, RemoteSource] = {
         # The level-1 GeoJSON, zipped, as linked from gadm.org's country pages; pyogrio reads
         # the .zip as it is.
         url_template="https://geodata.ucdavis.edu/gadm/gadm4.1/json/gadm41_{iso3}_1.json.zip",
-        import_format="gadm",
         licence=(
             "GADM 4.1: free for academic and other non-commercial use only. Redistribution and "
             "commercial use are not allowed without prior permission (https://gadm.org/license.html)."

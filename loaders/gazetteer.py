@@ -29,10 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shapely.ops import nearest_points
 from unidecode import unidecode
 
-from loaders._errors import DataError
+from loaders._errors import DataError, Problem
 from loaders._io import EMBEDDED, DataSource, read_yaml
 from loaders.boundaries import GEOD, Country, Unit, all_units, read_units
-from loaders.validate import Problem
 
 UNIT_FILES: dict[str, str] = {
     "VN": "gazetteer/vn.yaml",

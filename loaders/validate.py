@@ -1,35 +1,19 @@
 """``borderatlas validate``: run every data check and collect every problem, not just the first.
 
 Each data concern contributes a check function ``(DataSource) -> list[Problem]``; a check never
-raises for bad data, it reports it.
+raises for bad data, it reports it. ``Problem`` lives with the other error types in
+``loaders._errors``, so the modules that define checks do not import this one (which imports
+them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 
-from loaders._errors import BorderAtlasError
+from loaders._errors import BorderAtlasError, Problem
 from loaders._io import DataSource
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the data: where it is, which field, what is wrong."""
-
-    check: str  # which check found it, e.g. "boundaries.counts"
-    file: str  # the file as the user knows it (their copy or geodata/...)
-    message: str
-    field: str | None = None
-    record: str | None = None  # the id or line of the offending record, when there is one
-
-    def __str__(self) -> str:
-        where = self.file + (f" [{self.record}]" if self.record else "")
-        field = f" field '{self.field}':" if self.field else ""
-        return f"{where}:{field} {self.message} ({self.check})"
-
-    def to_dict(self) -> dict[str, str | None]:
-        return asdict(self)
+__all__ = ["Check", "Problem", "all_checks", "validate"]
 
 
 Check = Callable[[DataSource], list[Problem]]

@@ -352,11 +352,6 @@ def _ref_writer(asset: Asset, mode: Mode) -> Callable[[Path, str], str]:
     return write
 
 
-def inline_sizes() -> dict[str, int]:
-    """Bytes (UTF-8) that each table URL adds to a page when inlined."""
-    return {asset.url: len(asset_text(asset.url, "inline").encode()) for asset in ASSETS}
-
-
 # --- the static folder ------------------------------------------------------------------------
 
 

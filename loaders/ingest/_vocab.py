@@ -29,7 +29,6 @@ COUNTRY_WORDS: dict[str, str] = {
     "cambodian": "KH",
 }
 COUNTRY_ALTERNATION = "|".join(sorted(COUNTRY_WORDS, key=len, reverse=True))
-COUNTRY = re.compile(rf"\b(?:{COUNTRY_ALTERNATION})\b")
 COUNTRY_NAMES = {
     "VN": ("Việt Nam", "Vietnam"),
     "LA": ("Lào", "Laos"),

@@ -54,7 +54,6 @@ _FIGURE = re.compile(
     + "|".join(f"(?:{pattern})" for pattern, _unit, _label in _NOUNS)
     + r")\b"
 )
-_PREFIX_USD = re.compile(r"(?:us\$|\$)\s?(?P<number>" + NUMBER + r")" + _SCALE)
 
 
 def parse_number(text: str, language: Language) -> float:
