@@ -49,6 +49,8 @@ STATIC_URL = "/app/static/vendor"  # `borderatlas app` writes the assets there
 MAP_HEIGHT = 760  # px: the map fills a 900 px high window beside the panel
 PHONE_MAP_HEIGHT = 440  # px: on a phone the panel is stacked below; half a screen of map
 FOCUS_ZOOM = 8  # a province found by search fills most of the map at this zoom
+MAX_PANEL_ENTRIES = 300  # a province with thousands of records: the newest, then a pointer
+MAX_LIST_ROWS = 2_000  # rows sent to the browser; at 100k events the whole table took seconds
 
 # Session keys: the one selected province; where the map should go (set only on purpose), where
 # it is (as last moved by the user or on purpose) and what the browser last reported; the map
@@ -497,9 +499,11 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
             x_label=t("year", lang),
             y_label=t("records", lang),
         )
-    records = [entry.record for entry in history]
+    records = [entry.record for entry in history[:MAX_PANEL_ENTRIES]]
     lineage = {unit.id, *former}
     st.html(popups.history_html(records, lang, units, data.agreements, data.series, lineage))
+    if len(history) > len(records):
+        st.caption(t("panel_cut", lang, n=len(records), total=len(history)))
 
 
 def history_counts(history: list, view: CooperationView, unit_id: str, lang: Lang) -> str:
@@ -538,21 +542,35 @@ def downloads(state: AppState, view: CooperationView, source: DataSource) -> Non
     st.caption(count_label(len(view.events), state.lang))
 
 
-def event_list(state: AppState, view: CooperationView, data: AtlasData) -> None:
+LIST_COLUMNS = ["date", "kind", "title", "provinces", "series", "publishers", "link"]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_event_rows(_source: DataSource, source_key: str, selection: Selection, lang: Lang):
+    """The event list's rows for a selection, newest first, built once per selection."""
+    data = cached_atlas(_source)
+    units = {u.id: u for u in boundaries.read_units(_source)}
+    view = cached_view(_source, selection)
+    return [_event_row(event, lang, units, data) for event in view.events]
+
+
+def event_list(state: AppState, source: DataSource) -> None:
     """Every event under the current filters as a sortable table, with a text filter."""
     lang = state.lang
-    units = {u.id: u for u in boundaries.read_units(data.source)}
-    words = st.text_input(t("filter_list", lang), key="list_filter").strip().lower()
-    rows = [_event_row(event, lang, units, data) for event in view.events]  # newest first
+    words = st.text_input(t("filter_list", lang), key="list_filter").strip().lower().split()
+    rows = cached_event_rows(source, str(source.user_dir), state.selection(), lang)
     if words:
-        rows = [row for row in rows if all(w in row["_text"] for w in words.split())]
-    st.caption(f"{count_label(len(rows), lang)} · {t('whole_list', lang)}")
-    columns = ["date", "kind", "title", "provinces", "series", "publishers", "link"]
+        rows = [row for row in rows if all(w in row["_text"] for w in words)]
+    shown = rows[:MAX_LIST_ROWS]
+    caption = f"{count_label(len(rows), lang)} · {t('whole_list', lang)}"
+    if len(shown) < len(rows):
+        caption += " " + t("list_cut", lang, n=f"{len(shown):,}")
+    st.caption(caption)
     st.dataframe(
-        [{column: row[column] for column in columns} for row in rows],
+        [{column: row[column] for column in LIST_COLUMNS} for row in shown],
         hide_index=True,
         width="stretch",
-        height=min(36 * (len(rows) + 1) + 4, 720),
+        height=min(36 * (len(shown) + 1) + 4, 720),
         column_config={
             "date": st.column_config.TextColumn(t("col_date", lang), width="small"),
             "kind": st.column_config.TextColumn(t("col_kind", lang), width="small"),
@@ -646,7 +664,7 @@ def main() -> None:
     with map_tab:
         map_and_panel(state, source, message)
     with list_tab:
-        event_list(state, view, cached_atlas(source))
+        event_list(state, source)
 
 
 if __name__ == "__main__":

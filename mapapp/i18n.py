@@ -136,6 +136,14 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "{n} held here or naming it",
     },
     "agreements_n": {"vi": "{n} văn kiện", "en": "{n} agreements"},
+    "list_cut": {
+        "vi": "Hiện {n} sự kiện mới nhất: thu hẹp giai đoạn hoặc lọc theo chữ; tệp CSV có tất cả.",
+        "en": "The newest {n} are shown: narrow the period or filter by text; the CSV has all.",
+    },
+    "panel_cut": {
+        "vi": "{n} mục mới nhất trong {total}; xem tất cả ở thẻ Danh sách sự kiện hoặc tệp CSV.",
+        "en": "The newest {n} of {total}; the Event list tab and the CSV hold them all.",
+    },
     "loading": {"vi": "Đang tải lịch sử ...", "en": "Loading the history ..."},
     "data_error": {
         "vi": "Không đọc được dữ liệu: {error}",
