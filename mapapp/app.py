@@ -38,7 +38,7 @@ from loaders.history import Counterpart, HistoryEntry, counterparts, unit_histor
 from loaders.lookup import Hit, lookup
 from mapapp import layers, popups
 from mapapp.assets import make_offline
-from mapapp.build import LAYERS, MapOptions, draw
+from mapapp.build import CREATED_AT, LAYERS, MapOptions, draw
 from mapapp.escaping import csv_cell, markdown_text
 from mapapp.export import render_html
 from mapapp.i18n import LANGS, Lang, count_label, t
@@ -358,16 +358,31 @@ def on_phone() -> bool:
 
 
 def map_view(result: dict | None) -> tuple[float, float, int] | None:
-    """Where the map is, as the browser last reported it: (lat, lon, zoom)."""
+    """Where the map is, as the browser last reported it: (lat, lon, zoom). A redrawn map
+    first reports the view it is created at, before it is moved into place: not the user's."""
     centre, zoom = (result or {}).get("center"), (result or {}).get("zoom")
     if not centre or zoom is None:
         return None
-    return (round(centre["lat"], 5), round(centre["lng"], 5), int(zoom))
+    view = (round(centre["lat"], 5), round(centre["lng"], 5), int(zoom))
+    return None if view == CREATED_AT else view
 
 
 def go_to(lat: float, lon: float, zoom: int) -> None:
     """Move the map on purpose (a search result, a shared link, a redrawn map)."""
-    st.session_state[GOTO] = st.session_state[VIEW] = (lat, lon, zoom)
+    st.session_state[VIEW] = (lat, lon, zoom)
+    st.session_state[GOTO] = (lat, lon, zoom, st.session_state.get(GOTO, (0,) * 4)[3] + 1)
+
+
+def goto_props(goto: tuple[float, float, int, int] | None) -> dict:
+    """``center`` and ``zoom`` for st_folium. Its frontend applies them only when they differ
+    from the values it applied last (kept even when the map is redrawn), so going back to the
+    same place would do nothing: every other move is nudged by a millionth of a zoom level and
+    a billionth of a degree, which Leaflet snaps away."""
+    if goto is None:
+        return {"center": None, "zoom": None}
+    lat, lon, zoom, count = goto
+    nudge = count % 2
+    return {"center": (lat + nudge * 1e-9, lon), "zoom": zoom + nudge * 1e-6}
 
 
 def search_box(state: AppState, data: AtlasData) -> None:
@@ -435,15 +450,13 @@ def map_and_panel(state: AppState, source: DataSource, message: str | None) -> N
     with left:
         # st_folium changes the map it renders, so each run draws a copy of the cached one.
         fmap = copy.deepcopy(cached_map(source, state.selection(), state.options()))
-        goto = st.session_state.get(GOTO)
         result = st_folium(
             fmap,
             key=MAP,
             height=PHONE_MAP_HEIGHT if on_phone() else MAP_HEIGHT,
             use_container_width=True,
             returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom"],
-            center=goto[:2] if goto else None,
-            zoom=goto[2] if goto else None,
+            **goto_props(st.session_state.get(GOTO)),
             feature_group_to_add=selected_outline(province, view),
             on_change=_on_map_change,
         )
@@ -454,7 +467,6 @@ def map_and_panel(state: AppState, source: DataSource, message: str | None) -> N
         if message:
             st.warning(message)
         province_panel(replace(state, province=province), view, data)
-        downloads(state, view, source)
     sync_url(replace(state, province=province, view=st.session_state.get(VIEW) or state.view))
 
 
@@ -534,35 +546,50 @@ def history_counts(history: list, view: CooperationView, unit_id: str, lang: Lan
 
 def downloads(state: AppState, view: CooperationView, source: DataSource) -> None:
     """The current map as HTML (the document `borderatlas export` writes), and the filtered
-    events as CSV and GeoJSON: the rows of the event list."""
-    table, geojson = cached_event_files(source, state.selection())
-    cols = st.columns(3)
-    html = cached_export(source, str(source.user_dir), state.selection(), state.options(False))
-    cols[0].download_button(
-        "⬇ HTML", html, file_name="borderatlas.html", mime="text/html", key="download_html"
+    events as CSV and GeoJSON (the rows of the event list), in the sidebar.
+
+    Each file is made when its button is clicked, on Streamlit's download thread (cached
+    after): at 100k events making all three on every visit held the page for 25 s. The buttons
+    live outside the map fragment, because a rerun of the fragment (every pan) would replace
+    them and a click in flight would find its file gone.
+    """
+    lang, selection, options = state.lang, state.selection(), state.options(compact=False)
+    sidebar = st.sidebar
+    sidebar.subheader(t("downloads", lang))
+    sidebar.caption(count_label(len(view.events), lang))
+    sidebar.download_button(
+        "⬇ HTML",
+        lambda: cached_export(source, str(source.user_dir), selection, options),
+        file_name="borderatlas.html",
+        mime="text/html",
+        key="download_html",
     )
-    cols[1].download_button(
-        "⬇ CSV", table, file_name="borderatlas-events.csv", mime="text/csv", key="download_csv"
+    sidebar.download_button(
+        "⬇ CSV",
+        lambda: cached_event_files(source, selection)[0],
+        file_name="borderatlas-events.csv",
+        mime="text/csv",
+        key="download_csv",
     )
-    cols[2].download_button(
+    sidebar.download_button(
         "⬇ GeoJSON",
-        geojson,
+        lambda: cached_event_files(source, selection)[1],
         file_name="borderatlas-events.geojson",
         mime="application/geo+json",
         key="download_geojson",
     )
-    st.caption(count_label(len(view.events), state.lang))
 
 
 LIST_COLUMNS = ["date", "kind", "title", "provinces", "series", "publishers", "link"]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_event_rows(_source: DataSource, source_key: str, selection: Selection, lang: Lang):
-    """The event list's rows for a selection, newest first, built once per selection."""
-    data = cached_atlas(_source)
-    units = {u.id: u for u in boundaries.read_units(_source)}
-    view = cached_view(_source, selection)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_event_rows(source: DataSource, selection: Selection, lang: Lang) -> list[dict]:
+    """The event list's rows for a selection, newest first, built once per selection and
+    shared, not copied (st.cache_data unpickled 100k rows on every rerun); never modified."""
+    data = cached_atlas(source)
+    units = {u.id: u for u in boundaries.read_units(source)}
+    view = cached_view(source, selection)
     return [_event_row(event, lang, units, data) for event in view.events]
 
 
@@ -570,7 +597,7 @@ def event_list(state: AppState, source: DataSource) -> None:
     """Every event under the current filters as a sortable table, with a text filter."""
     lang = state.lang
     words = st.text_input(t("filter_list", lang), key="list_filter").strip().lower().split()
-    rows = cached_event_rows(source, str(source.user_dir), state.selection(), lang)
+    rows = cached_event_rows(source, state.selection(), lang)
     if words:
         rows = [row for row in rows if all(w in row["_text"] for w in words)]
     shown = rows[:MAX_LIST_ROWS]
@@ -672,6 +699,7 @@ def main() -> None:
     start_session(state, view)
     keep_view_on_redraw(source, state)
     message = reconcile(state, units, set(view.units["id"]))
+    downloads(state, view, source)
     map_tab, list_tab = st.tabs([t("map_tab", state.lang), t("list_tab", state.lang)])
     with map_tab:
         map_and_panel(state, source, message)

