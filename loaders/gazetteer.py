@@ -128,6 +128,13 @@ _NATIVE_PREFIXES = sorted(
     key=lambda item: -len(item[0]),
 )
 _NATIVE_SCRIPT = re.compile("[\u0e80-\u0eff\u1780-\u17ff]")  # Lao, Khmer
+
+
+def in_lao_or_khmer_script(text: str) -> bool:
+    """Whether ``text`` is written (at least partly) in Lao or Khmer script."""
+    return not text.isascii() and _NATIVE_SCRIPT.search(text) is not None
+
+
 _SUFFIX_INDEX = _affix_index(SUFFIXES, -1)
 # Latin letters with diacritics, the fast way: NFD, then drop the combining marks (U+0300-036F)
 # and map the letters NFD does not decompose. Anything else is left to unidecode.
@@ -181,7 +188,7 @@ def _strip_native_prefix(text: str) -> tuple[str, Hint | None]:
 
 
 def _key_words(text: str) -> tuple[list[str], Hint | None]:
-    if not text.isascii() and _NATIVE_SCRIPT.search(text):
+    if in_lao_or_khmer_script(text):
         text, hint = _strip_native_prefix(text)
         return _ascii_words(text), hint
     if "(" in text or "[" in text:
