@@ -14,7 +14,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from loaders.atlas import AtlasData
-from loaders.boundaries import load_units
+from loaders.boundaries import load_units, units_on
 from loaders.crossings import Crossing
 from loaders.gazetteer import normalize_name
 from loaders.geocode import geocode
@@ -49,7 +49,7 @@ def lookup(query: str, day: date, atlas: AtlasData, limit: int = MAX_HITS) -> li
         return []
     exact, near = _crossings(query, day, atlas)
     provinces = _provinces(query, day, atlas, guesses=not (exact or near))
-    hits = [*exact, *provinces, *near, *_events(query, atlas)]
+    hits = [*exact, *provinces, *near, *_events(query, day, atlas)]
     return list({(hit.kind, hit.id): hit for hit in hits}.values())[:limit]
 
 
@@ -97,16 +97,30 @@ def _crossings(query: str, day: date, atlas: AtlasData) -> tuple[list[Hit], list
     return exact, near
 
 
-def _events(query: str, atlas: AtlasData) -> list[Hit]:
+def _events(query: str, day: date, atlas: AtlasData) -> list[Hit]:
+    """Events whose title (either language, accents optional) has every word; each opens its
+    first province as the map of ``day`` draws it (a 2019 Quảng Nam event opens Đà Nẵng)."""
     words = normalize_name(query).key.split()
     if not words or len("".join(words)) < 3:  # "an" would match half the titles
         return []
+    units = load_units(day, atlas.source).set_index("id", drop=False)
     hits = []
     for event in sorted(atlas.events, key=lambda e: e.date.start, reverse=True):
         text = f"{normalize_name(event.title.vi).key} {normalize_name(event.title.en).key}"
-        if all(word in text for word in words):
-            units = [u for ids in event.provinces.values() for u in ids]
-            hits.append(
-                Hit("event", event.id, event.title.vi, event.title.en, units[0] if units else None)
+        if not all(word in text for word in words):
+            continue
+        named = [u for ids in event.provinces.values() for u in ids]
+        shown = [u for n in named[:1] for u in units_on(n, day, atlas.source) if u in units.index]
+        where = _province_hit(units.loc[shown[0]]) if shown else None
+        hits.append(
+            Hit(
+                "event",
+                event.id,
+                event.title.vi,
+                event.title.en,
+                where.unit if where else None,
+                where.lat if where else None,
+                where.lon if where else None,
             )
+        )
     return hits

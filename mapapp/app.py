@@ -399,7 +399,7 @@ def search_box(state: AppState, data: AtlasData) -> None:
         st.caption(t("search_none", lang, q=query))
         return
     labels = {f"{hit.kind}:{hit.id}": hit for hit in hits}
-    picked = st.radio(
+    st.radio(
         t("search_pick", lang),
         list(labels),
         index=None,
@@ -409,7 +409,6 @@ def search_box(state: AppState, data: AtlasData) -> None:
         on_change=_choose,
         args=(f"pick:{query}", labels),
     )
-    del picked  # applied by _choose, before this rerun
 
 
 def _choose(widget: str, labels: dict[str, Hit]) -> None:
@@ -419,7 +418,7 @@ def _choose(widget: str, labels: dict[str, Hit]) -> None:
     if hit.unit:
         st.session_state[PROVINCE] = hit.unit
     if hit.lat is not None and hit.lon is not None:
-        go_to(hit.lat, hit.lon, FOCUS_ZOOM if hit.kind == "province" else FOCUS_ZOOM + 2)
+        go_to(hit.lat, hit.lon, FOCUS_ZOOM + 2 if hit.kind == "crossing" else FOCUS_ZOOM)
 
 
 def reconcile(state: AppState, units: dict[str, boundaries.Unit], shown: set[str]) -> str | None:

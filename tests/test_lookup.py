@@ -56,3 +56,10 @@ def test_words_of_a_title_find_events_in_either_language_accents_optional() -> N
 def test_nothing_and_blank_find_nothing() -> None:
     assert lookup("xyzzy", TODAY, load_atlas()) == []
     assert lookup("   ", TODAY, load_atlas()) == []
+
+
+def test_an_event_opens_its_province_as_the_map_of_the_date_draws_it() -> None:
+    [hit] = [
+        h for h in lookup("Lao Bảo Densavan một cửa", TODAY, load_atlas()) if h.kind == "event"
+    ][:1]
+    assert hit.unit == "vn-quang-tri-2025" and hit.lat is not None  # the record names vn-quang-tri
