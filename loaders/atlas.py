@@ -30,8 +30,7 @@ from loaders.events import (
     load_series,
 )
 from loaders.history import filter_events
-
-COUNTRIES = ("VN", "LA", "KH")
+from loaders.vocabulary import COUNTRIES
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from loaders._io import (
     read_csv_models,
     read_yaml,
 )
+from loaders.vocabulary import CRS, Border
 
 UNITS_FILE = "boundaries/units.csv"
 GEOMETRY_FILE = "boundaries/admin1.geojson"
@@ -37,9 +38,7 @@ CONTEXT_FILE = "boundaries/context.geojson"
 LINEAGE_FILE = "lineage.csv"
 
 Country = Literal["VN", "LA", "KH"]
-Border = Literal["VN-LA", "VN-KH"]
 BORDERS: dict[str, tuple[Country, Country]] = {"VN-LA": ("VN", "LA"), "VN-KH": ("VN", "KH")}
-CRS = "EPSG:4326"
 GEOD = Geod(ellps="WGS84")
 
 

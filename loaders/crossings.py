@@ -16,7 +16,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import shapely
@@ -24,7 +24,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationError,
     field_validator,
 )
@@ -32,9 +31,9 @@ from pydantic import (
 from loaders import boundaries
 from loaders._errors import DataError, Problem
 from loaders._io import EMBEDDED, DataSource
+from loaders.vocabulary import COUNTRY_NAMES, CRS, Border, Confidence, CrossingId, Text, UnitId
 
 CROSSINGS_FILE = "crossings.csv"
-CRS = "EPSG:4326"
 METRIC_CRS = "EPSG:32648"  # UTM 48N covers 102–108°E, the whole of both borders
 AS_OF_2024 = date(2024, 1, 1)
 
@@ -50,18 +49,9 @@ PROVINCE_TOLERANCE_KM = 2.0
 LON_RANGE = (100.0, 110.0)
 LAT_RANGE = (8.0, 24.0)
 
-Border = Literal["VN-LA", "VN-KH"]
 CrossingClass = Literal["international", "main", "secondary", "opening"]
 Status = Literal["operating", "planned", "closed"]
-Confidence = Literal["high", "medium", "low"]
 FOREIGN_COUNTRY: dict[str, str] = {"VN-LA": "LA", "VN-KH": "KH"}
-COUNTRY_NAMES = {"VN": "Vietnam", "LA": "Laos", "KH": "Cambodia"}
-
-CrossingId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*--[a-z0-9]+(?:-[a-z0-9]+)*$")
-]
-UnitId = Annotated[str, StringConstraints(pattern=r"^(vn|la|kh)-[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 

@@ -36,19 +36,11 @@ from pydantic import (
 
 from loaders._errors import DataError, Problem
 from loaders._io import DataSource, load_yaml, not_a_regular_file
+from loaders.vocabulary import Border, Confidence, Country, CrossingId, Text, UnitId
 
 EARLIEST = date(1900, 1, 1)  # nothing this project records is older; an earlier year is a typo
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:--?[a-z0-9]+)*$")]
-UnitId = Annotated[str, StringConstraints(pattern=r"^(vn|la|kh)-[a-z0-9]+(?:-[a-z0-9]+)*$")]
-# A crossing pair: the Vietnamese-side name slug, a double hyphen, the foreign-side name slug.
-CrossingId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*--[a-z0-9]+(?:-[a-z0-9]+)*$")
-]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Country = Literal["VN", "LA", "KH"]
-Border = Literal["VN-LA", "VN-KH"]
-Confidence = Literal["low", "medium", "high"]
 
 
 class _Record(BaseModel):

@@ -66,13 +66,13 @@ from loaders.gazetteer import (
     normalize_keys,
     normalize_name,
 )
+from loaders.vocabulary import COUNTRIES
 
 THRESHOLD = 87.0  # fuzz.ratio on compact keys; see the module docstring for the measurement
 MARGIN = 4.0  # another unit this close to the best score makes the answer ambiguous
 MIN_FUZZY_CHARS = 5  # shorter keys are matched exactly or not at all ("Kep", "Hue", "Lao")
 TOP_K = 8  # fuzzy candidates examined per query
 SUGGEST_FROM = 70.0  # an unmatched answer lists units scoring at least this as suggestions
-COUNTRIES = ("VN", "LA", "KH")
 
 Status = Literal["matched", "ambiguous", "unmatched"]
 Validity = Literal["valid", "ended", "not_yet"]

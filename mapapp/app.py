@@ -44,7 +44,9 @@ from mapapp.export import render_html
 from mapapp.i18n import LANGS, Lang, count_label, t
 
 THEMES = ("crossings", "meetings", "links")  # layers the sidebar switches (besides countries)
-EARLIEST = date(1960, 1, 1)
+# The period slider's first year: the history begins with diplomatic relations (1962). Records may
+# be older (loaders.events.EARLIEST bounds them); the slider's left end means "no start".
+FIRST_YEAR = 1960
 STATIC_URL = "/app/static/vendor"  # `borderatlas app` writes the assets there
 MAP_HEIGHT = 760  # px: the map fills a 900 px high window beside the panel
 PHONE_MAP_HEIGHT = 440  # px: on a phone the panel is stacked below; half a screen of map
@@ -305,7 +307,7 @@ def sidebar(state: AppState) -> AppState:
 def year_range(state: AppState, lang: Lang) -> tuple[date | None, date | None]:
     """The period, picked by year (a day slider over 66 years moved 35 years in 120 px). A
     period from a shared URL keeps its exact days while its years are left as they are."""
-    years = list(range(EARLIEST.year, date.today().year + 1))
+    years = list(range(FIRST_YEAR, date.today().year + 1))
     first = state.start.year if state.start else years[0]
     last = state.end.year if state.end else years[-1]
     low, high = st.sidebar.select_slider(

@@ -15,7 +15,8 @@ from pydantic import BaseModel
 from loaders._errors import DataError
 from loaders._io import DataSource, load_yaml
 from loaders.events import Inference
-from loaders.ingest._text import Confidence, Evidence, Language, Sentence
+from loaders.ingest._text import Evidence, Language, Sentence
+from loaders.vocabulary import Confidence
 
 HEADER_KEYS = ("published", "url", "publisher", "title", "language")
 

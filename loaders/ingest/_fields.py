@@ -26,7 +26,7 @@ from loaders.events import (
     Venue,
 )
 from loaders.ingest._article import Mention, Work
-from loaders.ingest._text import Confidence, Evidence, Span, within
+from loaders.ingest._text import Evidence, Span, within
 from loaders.ingest._units import units_today
 from loaders.ingest.dates import DateMention
 from loaders.ingest.entities import (
@@ -41,6 +41,7 @@ from loaders.ingest.entities import (
     find_ordinal,
 )
 from loaders.ingest.numbers import find_figures
+from loaders.vocabulary import Confidence
 
 _ORDER = {"VN": 0, "LA": 1, "KH": 2}
 _RELATION_ORDER = [

@@ -16,7 +16,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 Language = Literal["vi", "en"]
-Confidence = Literal["low", "medium", "high"]
 
 DASHES = "-‐‑‒–—−"  # hyphen, en and em dashes, minus: sources use them interchangeably
 # A dash between two names ("Cầu Treo – Nam Phao", "Việt Nam - Lào"), spaced or not.

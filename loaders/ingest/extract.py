@@ -41,7 +41,6 @@ from loaders.ingest._article import (
     url_date,
 )
 from loaders.ingest._text import (
-    Confidence,
     Language,
     Sentence,
     Span,
@@ -71,6 +70,7 @@ from loaders.ingest.entities import (
     find_participants,
     find_places,
 )
+from loaders.vocabulary import Confidence
 
 __all__ = ["Draft", "Finding", "Mention", "Origin", "extract", "read_header"]
 
