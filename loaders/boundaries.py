@@ -30,14 +30,13 @@ from loaders._io import (
     read_csv_models,
     read_yaml,
 )
-from loaders.vocabulary import CRS, Border
+from loaders.vocabulary import CRS, Border, Country
 
 UNITS_FILE = "boundaries/units.csv"
 GEOMETRY_FILE = "boundaries/admin1.geojson"
 CONTEXT_FILE = "boundaries/context.geojson"
 LINEAGE_FILE = "lineage.csv"
 
-Country = Literal["VN", "LA", "KH"]
 BORDERS: dict[str, tuple[Country, Country]] = {"VN-LA": ("VN", "LA"), "VN-KH": ("VN", "KH")}
 GEOD = Geod(ellps="WGS84")
 
@@ -314,6 +313,15 @@ def current_units_of(
         elif units[unit].valid_to is None or units[unit].valid_to < day:
             frontier.extend(s for s in successors_of(unit, source) if s not in current)
     return sorted(set(current), key=current.index)
+
+
+def units_today(unit_id: str, source: DataSource = EMBEDDED) -> list[str]:
+    """:func:`current_units_of`, but empty for an unknown id, for readers of untrusted text
+    (ingestion): the data's own checks report unknown ids, and a draft goes on without them."""
+    try:
+        return current_units_of(unit_id, source)
+    except KeyError:
+        return []
 
 
 @lru_cache(maxsize=4096)

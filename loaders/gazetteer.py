@@ -31,7 +31,8 @@ from unidecode import unidecode
 
 from loaders._errors import DataError, Problem
 from loaders._io import EMBEDDED, DataSource, read_yaml
-from loaders.boundaries import GEOD, Country, Unit, all_units, read_units
+from loaders.boundaries import GEOD, Unit, all_units, read_units
+from loaders.vocabulary import Country
 
 UNIT_FILES: dict[str, str] = {
     "VN": "gazetteer/vn.yaml",

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 
 from loaders._io import DataSource
+from loaders.boundaries import units_today
 from loaders.events import Agreement, AgreementRelation, AgreementType, Precision
 from loaders.ingest import _vocab as vocab
 from loaders.ingest._text import Evidence, Language, Sentence, Span, fold, sentence_at, words
-from loaders.ingest._units import units_today
 from loaders.ingest.dates import DateMention, DateRole
 
 _BOUNDARY = re.compile(r"[;:.!?()\n\"“”]")

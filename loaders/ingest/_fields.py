@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from loaders.boundaries import units_today
 from loaders.events import (
     Agreement,
     AgreementRef,
@@ -27,7 +28,6 @@ from loaders.events import (
 )
 from loaders.ingest._article import Mention, Work
 from loaders.ingest._text import Evidence, Span, within
-from loaders.ingest._units import units_today
 from loaders.ingest.dates import DateMention
 from loaders.ingest.entities import (
     CountryMention,

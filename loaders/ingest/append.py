@@ -22,6 +22,7 @@ import yaml
 
 from loaders._errors import BorderAtlasError
 from loaders._io import DataSource, data_dir_lock, write_atomic
+from loaders.boundaries import units_today
 from loaders.events import (
     Event,
     EventKind,
@@ -34,7 +35,6 @@ from loaders.events import (
     unit_index,
 )
 from loaders.ingest._text import compact_key
-from loaders.ingest._units import units_today
 
 EVENTS = "events"
 # Kinds one report may call by another's name ("talks" / "ministerial talks").

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from loaders._io import DataSource
+from loaders.boundaries import units_today
 from loaders.crossings import read_crossings
 from loaders.events import (
     Agreement,
@@ -49,7 +50,6 @@ from loaders.ingest._text import (
     sentence_at,
     split_sentences,
 )
-from loaders.ingest._units import units_today
 from loaders.ingest.dates import (
     DateMention,
     DateRole,
