@@ -378,13 +378,13 @@ def go_to(lat: float, lon: float, zoom: int) -> None:
 def goto_props(goto: tuple[float, float, int, int] | None) -> dict:
     """``center`` and ``zoom`` for st_folium. Its frontend applies them only when they differ
     from the values it applied last (kept even when the map is redrawn), so going back to the
-    same place would do nothing: every other move is nudged by a millionth of a zoom level and
-    a billionth of a degree, which Leaflet snaps away."""
+    same place would do nothing: each move is nudged by its own count of ten-millionths of a
+    zoom level and billionths of a degree, which Leaflet snaps away."""
     if goto is None:
         return {"center": None, "zoom": None}
     lat, lon, zoom, count = goto
-    nudge = count % 2
-    return {"center": (lat + nudge * 1e-9, lon), "zoom": zoom + nudge * 1e-6}
+    nudge = count % 1000
+    return {"center": (lat + nudge * 1e-9, lon), "zoom": zoom + nudge * 1e-7}
 
 
 def search_box(state: AppState, data: AtlasData) -> None:
