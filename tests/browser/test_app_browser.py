@@ -31,6 +31,14 @@ def wait_for_map(page):
     return frame
 
 
+def open_app(open_page, url: str, **context_options):
+    """A recorded page on the app at ``url`` (1440×900 unless told), once the map is drawn."""
+    record = open_page(**({"viewport": {"width": 1440, "height": 900}} | context_options))
+    record.page.goto(url)
+    wait_for_map(record.page)
+    return record, record.page
+
+
 def click_unit(page, unit_id: str) -> None:
     """Zoom the map in its iframe to the unit and click a point of it that no marker, cluster
     or line covers (as the bench aims)."""
@@ -71,11 +79,7 @@ def map_state(page) -> dict:
 def test_four_clicks_in_a_row_each_outline_the_province_and_leave_the_map_put(
     open_page, app_url: str, tmp_path: Path
 ) -> None:
-    record = open_page()
-    page = record.page
-    page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{app_url}/?lang=en")
-    wait_for_map(page)
+    record, page = open_app(open_page, f"{app_url}/?lang=en")
     frame_box = page.locator(MAP_FRAME).bounding_box()
     clicks = [
         ("la-sekong", "Xê Kông · Sekong"),
@@ -108,11 +112,9 @@ def test_four_clicks_in_a_row_each_outline_the_province_and_leave_the_map_put(
 
 
 def test_clicking_nghe_an_shows_its_memorandum(open_page, app_url: str, tmp_path: Path) -> None:
-    record = open_page()
-    page = record.page
-    page.set_viewport_size({"width": 1500, "height": 1000})
-    page.goto(f"{app_url}/?lang=en")
-    wait_for_map(page)
+    record, page = open_app(
+        open_page, f"{app_url}/?lang=en", viewport={"width": 1500, "height": 1000}
+    )
     open_panel(page, "vn-nghe-an", "Nghệ An · Nghe An")
     # The history is text on the page: full titles, and sources named by publisher and language.
     history = page.locator(".ba-history")
@@ -128,11 +130,10 @@ def test_clicking_nghe_an_shows_its_memorandum(open_page, app_url: str, tmp_path
 def test_switching_laos_off_with_sekong_selected_deselects_it(
     open_page, app_url: str, tmp_path: Path
 ) -> None:
-    record = open_page()
-    page = record.page
-    page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{app_url}/?lang=en&province=la-sekong&lat=15.5&lon=106.9&z=8")
-    frame = wait_for_map(page)
+    record, page = open_app(
+        open_page, f"{app_url}/?lang=en&province=la-sekong&lat=15.5&lon=106.9&z=8"
+    )
+    frame = page.frame_locator(MAP_FRAME)
     page.get_by_role("heading", name="Xê Kông · Sekong").wait_for(timeout=30_000)
     before = frame.locator(".leaflet-overlay-pane path").count()
     view = map_state(page)
@@ -155,12 +156,14 @@ def test_switching_laos_off_with_sekong_selected_deselects_it(
 
 
 def test_on_a_phone_the_panel_follows_the_map(open_page, app_url: str, tmp_path: Path) -> None:
-    record = open_page(
-        viewport={"width": 390, "height": 844}, user_agent=PHONE, is_mobile=True, has_touch=True
+    record, page = open_app(
+        open_page,
+        f"{app_url}/?lang=vi&province=vn-nghe-an",
+        viewport={"width": 390, "height": 844},
+        user_agent=PHONE,
+        is_mobile=True,
+        has_touch=True,
     )
-    page = record.page
-    page.goto(f"{app_url}/?lang=vi&province=vn-nghe-an")
-    wait_for_map(page)
     heading = page.get_by_role("heading", name="Nghệ An · Nghe An")
     heading.wait_for(timeout=30_000)
     map_box = page.locator(MAP_FRAME).bounding_box()
@@ -171,10 +174,7 @@ def test_on_a_phone_the_panel_follows_the_map(open_page, app_url: str, tmp_path:
 
 
 def test_the_html_download_opens_as_a_map(open_page, app_url: str, tmp_path: Path) -> None:
-    record = open_page()
-    page = record.page
-    page.goto(f"{app_url}/?lang=en")
-    wait_for_map(page)
+    record, page = open_app(open_page, f"{app_url}/?lang=en")
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="⬇ HTML").click()
     saved = tmp_path / "download.html"
