@@ -101,6 +101,12 @@ def not_a_regular_file(entry: Traversable | Path) -> str | None:
     return "not a regular file (a device, a pipe or a folder), so it cannot be read"
 
 
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/borderatlas``, else ``~/.cache/borderatlas``: downloads and the index."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "borderatlas"
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

@@ -41,7 +41,14 @@ from unidecode import unidecode
 
 from loaders import __version__
 from loaders._errors import BorderAtlasError, DataError
-from loaders._io import EMBEDDED, DataSource, json_kind, load_json, write_atomic
+from loaders._io import (
+    EMBEDDED,
+    DataSource,
+    default_cache_dir,
+    json_kind,
+    load_json,
+    write_atomic,
+)
 from loaders.boundaries import CRS, GEOMETRY_FILE, Unit, all_units, read_units
 
 Format = Literal["geoboundaries", "gadm", "generic"]
@@ -697,12 +704,6 @@ class Downloaded:
     check: Literal["pinned", "recorded", "first download"]  # what the digest was checked against
     fetched: bool  # False when the cached copy was used
     country: str = ""
-
-
-def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/borderatlas``, else ``~/.cache/borderatlas``."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "borderatlas"
 
 
 def download_source(

@@ -147,7 +147,7 @@ _DROP_MARKS = {mark: None for mark in range(0x300, 0x370)} | {
 }
 
 
-def _ascii_words(text: str) -> list[str]:
+def ascii_words(text: str) -> list[str]:
     """ASCII lower-case words: "Đắk-Lắk" -> ["dak", "lak"]."""
     if not text.isascii():
         stripped = unicodedata.normalize("NFD", text).translate(_DROP_MARKS)
@@ -191,14 +191,14 @@ def _strip_native_prefix(text: str) -> tuple[str, Hint | None]:
 def _key_words(text: str) -> tuple[list[str], Hint | None]:
     if in_lao_or_khmer_script(text):
         text, hint = _strip_native_prefix(text)
-        return _ascii_words(text), hint
+        return ascii_words(text), hint
     if "(" in text or "[" in text:
         text = _PARENTHESES.sub(" ", text)
     if "," in text:
         head, _, tail = text.rpartition(",")
-        if " ".join(_ascii_words(tail)) in COUNTRY_WORDS:
+        if " ".join(ascii_words(tail)) in COUNTRY_WORDS:
             text = head
-    words = _ascii_words(text)
+    words = ascii_words(text)
     if words and (words[0] in _PREFIX_INDEX or words[-1] in _SUFFIX_INDEX):
         return _strip_affixes(words)
     return words, None

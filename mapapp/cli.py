@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import textwrap
 import warnings
 from collections.abc import Iterable, Iterator
@@ -256,6 +257,93 @@ def events(
     columns = ["date", "kind", "id", "provinces", "title"]
     _print_table(rows, [*columns[:4], "via", "title"] if via else columns)
     typer.echo(f"{len(rows)} events")
+
+
+SEARCH_KINDS = [kind.value for kind in EventKind] + ["agreement"]
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words to find; accents and case optional.")],
+    start: Annotated[
+        str | None, typer.Option("--from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    province: Annotated[
+        str | None,
+        typer.Option("--province", help="A unit id or name; includes the units it was made from."),
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help=f"Only this kind: {', '.join(SEARCH_KINDS)}.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most N results.")] = 20,
+    as_json: JsonFlag = False,
+) -> None:
+    """Full-text search over events and agreements (titles, summaries, people, notes, places),
+    in Vietnamese and English, best match first, with the matched words in context."""
+    from loaders.index import RecordIndex, UnknownPlaceError, units_for
+
+    if kind is not None and kind not in SEARCH_KINDS:
+        raise typer.BadParameter(
+            f"{kind!r} is not one of {', '.join(SEARCH_KINDS)}", param_hint="--kind"
+        )
+    first, last = _period_bound(start, "--from"), _period_bound(end, "--to", last=True)
+    index = RecordIndex(State.source)
+    try:
+        units = None if province is None else units_for(province, State.source)
+    except UnknownPlaceError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    _sync_with_progress(index)
+    _warn_left_out(index.problems())
+    kinds = None if kind is None else [kind]
+    hits = index.search(text, units=units, start=first, end=last, kinds=kinds, limit=limit)
+    if as_json:
+        _print_json([_hit_json(hit) for hit in hits])
+        return
+    for hit in hits:
+        when = hit.date or "undated"
+        kind_label = hit.record.kind.value if hit.kind == "event" else hit.kind
+        typer.echo(f"{when}  {kind_label}  {hit.id}")
+        typer.echo(f"    {hit.record.title.en}")
+        typer.echo(f"    {hit.snippet_text()}")
+    typer.echo(f"{len(hits)} result(s)" + (f" (the best {limit})" if len(hits) == limit else ""))
+
+
+def _sync_with_progress(index: Any) -> None:
+    """Bring the index up to date, with a progress bar on stderr when many files are read."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total >= PROGRESS_FROM:
+            bar = typer.progressbar(length=total, label="indexing records", file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        index.sync(progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+PROGRESS_FROM = 1000  # files to read before a progress bar is worth showing
+
+
+def _hit_json(hit: Any) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "kind": hit.kind,
+        "date": str(hit.date) if hit.date else None,
+        "title": hit.record.title.model_dump(),
+        "snippet": hit.snippet_text(),
+        "matched": [word for word, matched in hit.snippet if matched],
+        "score": round(hit.score, 4),
+    }
 
 
 @app.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.fail(f"CI must not skip {marker} tests: {reason}", pytrace=False)
         if reason:
             pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Record indexes go to a temporary folder, never to the user's cache (servers the tests
+    start inherit it)."""
+    from loaders.index import INDEX_DIR_ENV
+
+    folder = tmp_path_factory.mktemp("index")
+    before = os.environ.get(INDEX_DIR_ENV)
+    os.environ[INDEX_DIR_ENV] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(INDEX_DIR_ENV, None)
+    else:
+        os.environ[INDEX_DIR_ENV] = before
 
 
 @pytest.fixture(scope="session")

@@ -349,10 +349,10 @@ def test_normalisation_is_idempotent(text: str) -> None:
 @given(NAMES)
 def test_fast_transliteration_agrees_with_unidecode(text: str) -> None:
     """The NFD shortcut for Latin diacritics gives what unidecode gives."""
-    from loaders.gazetteer import _ascii_words
+    from loaders.gazetteer import ascii_words
 
     plain = unidecode(unicodedata.normalize("NFC", text)).lower()
-    assert _ascii_words(text) == [word for word in re.split(r"[^a-z0-9]+", plain) if word]
+    assert ascii_words(text) == [word for word in re.split(r"[^a-z0-9]+", plain) if word]
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,0 +1,657 @@
+"""The record index: events and agreements in SQLite beside their YAML files, with full-text search.
+
+The YAML files stay the source of truth (one reviewable file per record). The index is a cache
+of them, one SQLite file per data source in the user's cache folder, that answers what the app
+and the CLI ask without parsing every file: a unit's history, the records of a period, and
+full-text search over titles, summaries, participants, notes and place names in both languages.
+
+How it stays true to the files:
+
+- **Fresh on every query.** :meth:`RecordIndex.sync` compares each record file's size and
+  modification time with what was indexed; a changed, added or deleted file is re-read before
+  the query runs. A file modified within :data:`RACY_NS` of being indexed is hashed again even
+  when its size and time look unchanged (a same-size edit inside the file system's timestamp
+  granularity leaves both alike: git's "racily clean" rule), and only a changed SHA-256 re-parses.
+- **Safe with several processes.** Changes are written in one ``BEGIN IMMEDIATE`` transaction
+  that re-checks what it is about to write, so two builders serialise and leave one index.
+- **Rebuilt when broken.** A file that SQLite cannot read (truncated, overwritten, another
+  schema version) is deleted and built again; the records are never lost since YAML holds them.
+
+Search folds text with the gazetteer's normaliser (:func:`loaders.gazetteer.ascii_words`) before
+indexing and querying, so "se kong", "Sê Kông" and "SE KONG" are the same words (SQLite's
+``unicode61 remove_diacritics`` tokenizer alone leaves "đ" apart from "d"). Each record is also
+indexed under every spelling the gazetteer knows for the units it names, so "Xekong" finds the
+events of ``la-sekong`` whatever spelling their text uses.
+
+Records that do not parse are not indexed; :meth:`RecordIndex.problems` lists them (``borderatlas
+validate`` reports them in full).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from loaders._errors import BorderAtlasError
+from loaders._io import DataSource, default_cache_dir, embedded, not_a_regular_file
+from loaders.events import Agreement, Event, PartialDate, parse_record
+from loaders.gazetteer import ascii_words, iter_entries
+
+SCHEMA_VERSION = "1"
+FOLDERS: dict[str, type[Event] | type[Agreement]] = {"events": Event, "agreements": Agreement}
+RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's timestamp granularity
+BUSY_TIMEOUT_S = 60.0  # how long a process waits for another one's build to commit
+TITLE, BODY, PLACES = 10.0, 1.0, 4.0  # bm25 weights: a word in the title counts most
+SNIPPET_WORDS = 14
+SEARCH_LIMIT = 50
+INDEX_DIR_ENV = "BORDERATLAS_INDEX_DIR"
+
+T = TypeVar("T")
+RecordKind = Literal["event", "agreement"]
+Progress = Callable[[int, int], None]  # (files read, files to read)
+Snippet = tuple[tuple[str, bool], ...]  # words of the matching text, each flagged if it matched
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL, indexed_ns INTEGER NOT NULL, problem TEXT);
+CREATE TABLE IF NOT EXISTS records (
+    rowid INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, id TEXT NOT NULL,
+    kind TEXT NOT NULL, first INTEGER, last INTEGER, event_kind TEXT, json TEXT NOT NULL,
+    shadowed INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS records_id ON records (id);
+CREATE INDEX IF NOT EXISTS records_first ON records (first);
+CREATE TABLE IF NOT EXISTS record_units (
+    record INTEGER NOT NULL REFERENCES records (rowid) ON DELETE CASCADE,
+    unit TEXT NOT NULL, side TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS record_units_unit ON record_units (unit);
+CREATE INDEX IF NOT EXISTS record_units_record ON record_units (record);
+CREATE VIRTUAL TABLE IF NOT EXISTS record_text USING fts5 (
+    title, body, places, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One record that matched a search, with the words that matched in context."""
+
+    id: str
+    kind: RecordKind
+    record: Event | Agreement
+    snippet: Snippet
+    score: float  # bm25: lower is better
+
+    @property
+    def date(self) -> PartialDate | None:
+        return self.record.date if isinstance(self.record, Event) else self.record.signed
+
+    def snippet_text(self, before: str = "[", after: str = "]") -> str:
+        """The snippet with each matched word between ``before`` and ``after`` (punctuation
+        around a word stays outside: "(Sê" -> "([Sê]")."""
+        return " ".join(_marked(word, before, after) if hit else word for word, hit in self.snippet)
+
+
+def _marked(word: str, before: str, after: str) -> str:
+    lead, core, trail = _PUNCTUATED.match(word).groups()  # type: ignore[union-attr]
+    return f"{lead}{before}{core}{after}{trail}" if core else word
+
+
+_PUNCTUATED = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A record file as found in the data source."""
+
+    path: str  # "events/<name>.yaml"
+    entry: Traversable | Path
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    size: int
+    mtime_ns: int
+    sha256: str
+    indexed_ns: int
+
+
+def index_path(source: DataSource) -> Path:
+    """Where ``source``'s index lives: ``$BORDERATLAS_INDEX_DIR``, else the user's cache, under a
+    name derived from the embedded data's and the data directory's locations."""
+    folder = Path(os.environ.get(INDEX_DIR_ENV) or default_cache_dir() / "index")
+    user = str(source.user_dir.resolve()) if source.user_dir else ""
+    key = hashlib.sha256(f"{embedded('')}\0{user}".encode()).hexdigest()[:20]
+    return folder / f"{key}.sqlite"
+
+
+class RecordIndex:
+    """The index of one data source. Every query first brings it up to date with the files."""
+
+    def __init__(self, source: DataSource, path: Path | None = None) -> None:
+        self.source = source
+        self.path = path or index_path(source)
+
+    # --- queries ------------------------------------------------------------------------------
+
+    def records(
+        self,
+        *,
+        units: Iterable[str] | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> list[Event | Agreement]:
+        """Records naming any of ``units`` (all if None) dated within ``start..end``, newest first.
+
+        ``kinds`` are event kinds, plus ``"agreement"`` for agreements; with a period, undated
+        records are left out.
+        """
+        where, params = _filters(units, start, end, kinds)
+        sql = f"SELECT kind, json FROM records r WHERE {where} ORDER BY {_NEWEST_FIRST}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_record(kind, text) for kind, text in self._query(sql, params)]
+
+    def count(
+        self,
+        *,
+        units: Iterable[str] | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> int:
+        """How many records :meth:`records` would return."""
+        where, params = _filters(units, start, end, kinds)
+        return self._query(f"SELECT COUNT(*) FROM records r WHERE {where}", params)[0][0]
+
+    def search(
+        self,
+        text: str,
+        *,
+        units: Iterable[str] | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Iterable[str] | None = None,
+        limit: int = SEARCH_LIMIT,
+    ) -> list[SearchHit]:
+        """Records whose text has every word of ``text`` (accents and case optional; a word of
+        three letters or more also matches as a prefix: "traffick" finds "trafficking"), best
+        first, with the same filters as :meth:`records`."""
+        words = _query_words(text)
+        if not words:
+            return []
+        where, params = _filters(units, start, end, kinds)
+        sql = (
+            f"SELECT r.kind, r.json, bm25(record_text, {TITLE}, {BODY}, {PLACES}) AS score "
+            "FROM record_text JOIN records r ON r.rowid = record_text.rowid "
+            f"WHERE record_text MATCH ? AND {where} ORDER BY score, {_NEWEST_FIRST} LIMIT ?"
+        )
+        match = _match_expression(words, unit_names(self.source))
+        rows = self._query(sql, [match, *params, int(limit)])
+        return [_hit(kind, text, score, words) for kind, text, score in rows]
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(file, message) for every record file that could not be indexed."""
+        rows = self._query("SELECT path, problem FROM files WHERE problem IS NOT NULL", [])
+        return [(self.source.label(path), problem) for path, problem in rows]
+
+    # --- keeping it fresh ---------------------------------------------------------------------
+
+    def sync(self, progress: Progress | None = None) -> int:
+        """Bring the index up to date with the record files; the number of files (re)indexed."""
+        return self._run(lambda db: _sync(db, self.source, progress))
+
+    def _query(self, sql: str, params: list) -> list[tuple]:
+        def fresh_rows(db: sqlite3.Connection) -> list[tuple]:
+            _sync(db, self.source, None)
+            return db.execute(sql, params).fetchall()
+
+        return self._run(fresh_rows)
+
+    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work`` on the open index; an index SQLite cannot read is deleted and built again.
+
+        ``OperationalError`` (a lock held too long, a full disk) is not damage and is raised.
+        """
+        try:
+            with closing(_open(self.path)) as db:
+                return work(db)
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError:  # "file is not a database", "disk image is malformed"
+            _remove(self.path)
+            with closing(_open(self.path)) as db:
+                return work(db)
+
+
+# --- opening ----------------------------------------------------------------------------------
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """Connect to the index at ``path``, creating it if needed; ``sqlite3.DatabaseError`` if the
+    file is not a usable index of this schema version."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")  # readers never wait for a builder
+        if _schema_version(db) is None:
+            with _write(db):
+                if _schema_version(db) is None:  # nobody created it while we waited
+                    for statement in _SCHEMA.split(";"):
+                        db.execute(statement)
+                    db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        if _schema_version(db) != SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"{path} is an index of another schema version")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _schema_version(db: sqlite3.Connection) -> str | None:
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        return None
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    return row[0] if row else None
+
+
+@contextmanager
+def _write(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction; other processes wait (up to the busy timeout) for it to end."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+# --- syncing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A record file's content as read now: its digest and its record, or why it has none."""
+
+    sha256: str
+    record: Event | Agreement | None
+    problem: str | None
+    read_ns: int
+
+
+def _sync(db: sqlite3.Connection, source: DataSource, progress: Progress | None) -> int:
+    """Re-read the files that changed since they were indexed; the number of files changed."""
+    names = unit_names(source)
+    if _meta(db, "names") != names.fingerprint:
+        with _write(db):  # the gazetteer changed: every record's place words must be redone
+            db.execute("DELETE FROM files")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (names.fingerprint,))
+    listed = _list_files(source)
+    known = _known(db)
+    stale = [file for path, file in listed.items() if _maybe_changed(file, known.get(path))]
+    gone = [path for path in known if path not in listed]
+    if not stale and not gone:
+        return 0
+    reads = _read_all(stale, progress)
+    with _write(db):
+        known = _known(db)  # again under the lock: another process may have done the work
+        changed = [path for path in gone if path in known]
+        for path in changed:
+            _delete(db, path)
+        for file in stale:
+            read = reads[file.path]
+            before = known.get(file.path)
+            if before is None or before.sha256 != read.sha256:
+                _delete(db, file.path)
+                _insert(db, file.path, read, names)
+                changed.append(file.path)
+            db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                (file.path, file.size, file.mtime_ns, read.sha256, read.read_ns, read.problem),
+            )
+        _resolve_duplicates(db, changed)
+    return len(changed)
+
+
+def _meta(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _list_files(source: DataSource) -> dict[str, _Listed]:
+    listed = {}
+    for folder in FOLDERS:
+        for name, entry in source.list_dir(folder):
+            if name.endswith(".yaml"):
+                path = f"{folder}/{name}"
+                listed[path] = _Listed(path, entry, *_size_and_time(entry))
+    return listed
+
+
+def _size_and_time(entry: Traversable | Path) -> tuple[int, int]:
+    """The file's size and modification time; (-1, -1) when it has none to compare (a dangling
+    link, or a packaged file that is not on disk), so it is read on every sync."""
+    if not isinstance(entry, Path) or not_a_regular_file(entry):
+        return -1, -1
+    stat = entry.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _known(db: sqlite3.Connection) -> dict[str, _Indexed]:
+    rows = db.execute("SELECT path, size, mtime_ns, sha256, indexed_ns FROM files")
+    return {path: _Indexed(*values) for path, *values in rows}
+
+
+def _maybe_changed(file: _Listed, indexed: _Indexed | None) -> bool:
+    return (
+        indexed is None
+        or file.size < 0
+        or (file.size, file.mtime_ns) != (indexed.size, indexed.mtime_ns)
+        or file.mtime_ns >= indexed.indexed_ns - RACY_NS
+    )
+
+
+def _read_all(files: list[_Listed], progress: Progress | None) -> dict[str, _Read]:
+    reads = {}
+    for done, file in enumerate(files, 1):
+        reads[file.path] = _read(file)
+        if progress is not None:
+            progress(done, len(files))
+    return reads
+
+
+def _read(file: _Listed) -> _Read:
+    read_ns = time.time_ns()  # before reading: a later edit must look newer than this
+    if unreadable := not_a_regular_file(file.entry):
+        return _Read("", None, unreadable, read_ns)
+    data = file.entry.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return _Read(digest, None, f"line {line}: not UTF-8 text", read_ns)
+    record, errors = parse_record(text, FOLDERS[file.path.split("/")[0]])
+    problem = "; ".join(f"{field}: {message}" if field else message for field, message in errors)
+    return _Read(digest, record, problem or None, read_ns)
+
+
+def _delete(db: sqlite3.Connection, path: str) -> None:
+    row = db.execute("SELECT rowid, id FROM records WHERE path = ?", (path,)).fetchone()
+    db.execute("DELETE FROM files WHERE path = ?", (path,))
+    if row is not None:
+        db.execute("DELETE FROM record_text WHERE rowid = ?", (row[0],))
+        db.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
+
+
+def _insert(db: sqlite3.Connection, path: str, read: _Read, names: UnitNames) -> None:
+    record = read.record
+    if record is None:
+        return
+    when = record.date if isinstance(record, Event) else record.signed
+    last = record.end_date if isinstance(record, Event) and record.end_date else when
+    row = db.execute(
+        "INSERT INTO records (path, id, kind, first, last, event_kind, json, shadowed) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+        (
+            path,
+            record.id,
+            _kind(record),
+            when.start.toordinal() if when else None,
+            last.end.toordinal() if last else None,
+            record.kind.value if isinstance(record, Event) else None,
+            record.model_dump_json(exclude_defaults=True),
+        ),
+    )
+    units = _units_named(record)
+    db.executemany(
+        "INSERT INTO record_units VALUES (?, ?, ?)",
+        [(row.lastrowid, unit, side) for unit, side in units],
+    )
+    db.execute(
+        "INSERT INTO record_text (rowid, title, body, places) VALUES (?, ?, ?, ?)",
+        (row.lastrowid, *_texts(record, [unit for unit, _side in units], names)),
+    )
+
+
+def _resolve_duplicates(db: sqlite3.Connection, paths: list[str]) -> None:
+    """Of the records sharing an id, serve the one in the file named after it, else the first
+    file by name: the rule :func:`loaders.events.read_events` follows."""
+    ids = {Path(path).stem for path in paths}
+    ids |= {
+        row[0]
+        for path in paths
+        for row in db.execute("SELECT id FROM records WHERE path = ?", (path,))
+    }
+    for record_id in ids:
+        rows = db.execute(
+            "SELECT rowid, path, kind FROM records WHERE id = ? ORDER BY path", (record_id,)
+        ).fetchall()
+        by_kind: dict[str, list[tuple[int, str]]] = {}
+        for rowid, path, kind in rows:
+            by_kind.setdefault(kind, []).append((rowid, path))
+        for candidates in by_kind.values():
+            winner = min(candidates, key=lambda c: (Path(c[1]).name != f"{record_id}.yaml", c[1]))
+            for rowid, _path in candidates:
+                db.execute(
+                    "UPDATE records SET shadowed = ? WHERE rowid = ?", (rowid != winner[0], rowid)
+                )
+
+
+def _kind(record: Event | Agreement) -> RecordKind:
+    return "event" if isinstance(record, Event) else "agreement"
+
+
+def _record(kind: str, text: str) -> Event | Agreement:
+    return (Event if kind == "event" else Agreement).model_validate_json(text)
+
+
+def _units_named(record: Event | Agreement) -> list[tuple[str, str]]:
+    """(unit, side) for every unit the record names: a country code for an event's provinces,
+    ``venue`` for where it took place, ``party`` and ``place`` for an agreement's."""
+    if isinstance(record, Agreement):
+        place = [(record.place.unit, "place")] if record.place and record.place.unit else []
+        return [(unit, "party") for unit in record.parties.provinces] + place
+    named = [(unit, side) for side, ids in record.provinces.items() for unit in ids]
+    provinces = {unit for unit, _side in named}
+    return named + [(unit, "venue") for _field, unit in record.places() if unit not in provinces]
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitNames:
+    """Every spelling the gazetteer knows, by unit id (folded), the units each spelling names
+    (by compact key), and a digest of them all."""
+
+    spellings: dict[str, tuple[str, ...]]
+    units_by_key: dict[str, tuple[str, ...]]
+    fingerprint: str
+
+    def words(self, unit: str) -> str:
+        return " ".join(self.spellings.get(unit, (unit,)))
+
+
+@lru_cache(maxsize=8)
+def unit_names(source: DataSource) -> UnitNames:
+    """The gazetteer's spellings of every unit, as the index and queries use them."""
+    spellings: dict[str, set[str]] = {}
+    units_by_key: dict[str, set[str]] = {}
+    for entry in iter_entries(source):
+        if entry.place is None and not entry.code and entry.key:
+            spellings.setdefault(entry.units[0], set()).add(_fold(entry.name))
+            units_by_key.setdefault(entry.key, set()).update(entry.units)
+    folded = {unit: tuple(sorted(found)) for unit, found in sorted(spellings.items())}
+    digest = hashlib.sha256(repr(sorted(folded.items())).encode()).hexdigest()
+    by_key = {key: tuple(sorted(units)) for key, units in units_by_key.items()}
+    return UnitNames(folded, by_key, digest)
+
+
+def _fold(text: str) -> str:
+    return " ".join(ascii_words(text))
+
+
+def _texts(record: Event | Agreement, units: list[str], names: UnitNames) -> tuple[str, str, str]:
+    """The record's words for the three searched columns: title, body and places."""
+    title = [record.title.en, record.title.vi]
+    body = [record.notes or ""]
+    body += [f"{s.publisher or ''} {s.title or ''}" for s in record.sources]
+    places = [names.words(unit) for unit in dict.fromkeys(units)]
+    if isinstance(record, Event):
+        body += [record.summary.en, record.summary.vi]
+        body += [f"{p.name} {p.title}" for p in record.participants]
+        places += [record.venue.name or ""] if record.venue else []
+        places += [crossing.replace("-", " ") for crossing in record.crossings]
+    else:
+        title += record.short_names
+        places += [record.place.name] if record.place else []
+    return _fold(" ".join(title)), _fold(" ".join(body)), _fold(" ".join(places))
+
+
+MAX_QUERY_WORDS = 32
+PREFIX_FROM = 4  # shorter words match whole: "se" must not find "security", nor "mìn" "minister"
+
+
+def _query_words(text: str) -> list[str]:
+    return ascii_words(text)[:MAX_QUERY_WORDS]
+
+
+MAX_NAME_WORDS = 4  # the longest unit name to look for in a query ("ba ria vung tau")
+
+
+def _match_expression(words: list[str], names: UnitNames) -> str:
+    """An FTS5 query: every word, quoted so that none is read as an operator, longer ones as
+    prefixes; a run of words that spells a unit also matches the unit's other spellings, so
+    "Xekong" finds a text that writes "Sê Kông"."""
+    terms, at = [], 0
+    while at < len(words):
+        span, units = _unit_span(words, at, names)
+        if units:
+            spellings = {s for unit in units for s in names.spellings.get(unit, ())}
+            phrases = sorted(spellings | {" ".join(words[at : at + span])})
+            terms.append("(" + " OR ".join(f'"{phrase}"' for phrase in phrases) + ")")
+        else:
+            word = words[at]
+            terms.append(f'"{word}"*' if len(word) >= PREFIX_FROM else f'"{word}"')
+        at += span
+    return " AND ".join(terms)
+
+
+def _unit_span(words: list[str], at: int, names: UnitNames) -> tuple[int, tuple[str, ...]]:
+    """The longest run of words from ``at`` that is a unit's spelling, and its units."""
+    for span in range(min(MAX_NAME_WORDS, len(words) - at), 0, -1):
+        units = names.units_by_key.get("".join(words[at : at + span]), ())
+        if units:
+            return span, units
+    return 1, ()
+
+
+def _matches(word: str, query: list[str]) -> bool:
+    pieces = ascii_words(word)
+    return any(
+        piece.startswith(q) if len(q) >= PREFIX_FROM else piece == q
+        for piece in pieces
+        for q in query
+    )
+
+
+def _snippet(record: Event | Agreement, query: list[str]) -> Snippet:
+    """The first of the record's texts with a matched word, cut to the words around it; the
+    title when only a place name matched."""
+    texts = [record.title.en, record.title.vi]
+    if isinstance(record, Event):
+        texts += [record.summary.en, record.summary.vi]
+        texts += [f"{p.name}, {p.title}" for p in record.participants]
+    texts += [record.notes] if record.notes else []
+    for text in texts:
+        words = text.split()
+        hits = [i for i, word in enumerate(words) if _matches(word, query)]
+        if hits:
+            first = max(0, hits[0] - SNIPPET_WORDS // 3)
+            shown = words[first : first + SNIPPET_WORDS]
+            marked = [(word, _matches(word, query)) for word in shown]
+            before = [("…", False)] if first > 0 else []
+            after = [("…", False)] if first + SNIPPET_WORDS < len(words) else []
+            return tuple(before + marked + after)
+    return tuple((word, False) for word in record.title.en.split())
+
+
+def _hit(kind: str, text: str, score: float, query: list[str]) -> SearchHit:
+    record = _record(kind, text)
+    return SearchHit(record.id, _kind(record), record, _snippet(record, query), score)
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+# Dated records newest first, then undated ones; on one day events before agreements.
+_NEWEST_FIRST = "r.first IS NULL, r.first DESC, r.kind = 'agreement', r.id"
+
+
+def _filters(
+    units: Iterable[str] | None,
+    start: date | None,
+    end: date | None,
+    kinds: Iterable[str] | None,
+) -> tuple[str, list]:
+    """A WHERE clause over ``records r`` and its parameters."""
+    clauses, params = ["r.shadowed = 0"], []
+    if units is not None:
+        units = list(units)
+        marks = ", ".join("?" * len(units))
+        clauses.append(f"r.rowid IN (SELECT record FROM record_units WHERE unit IN ({marks}))")
+        params += units
+    if start is not None:
+        clauses.append("r.last >= ?")
+        params.append(start.toordinal())
+    if end is not None:
+        clauses.append("r.first <= ?")
+        params.append(end.toordinal())
+    if kinds is not None:
+        kinds = list(kinds)
+        clauses.append(f"COALESCE(r.event_kind, r.kind) IN ({', '.join('?' * len(kinds))})")
+        params += kinds
+    return " AND ".join(clauses), params
+
+
+class UnknownPlaceError(BorderAtlasError, LookupError):
+    """A province filter that names no unit."""
+
+
+def units_for(name: str, source: DataSource) -> list[str]:
+    """The units a ``--province`` filter means: a unit id, or every unit spelled ``name`` (of
+    any date), each with the units it was made from."""
+    from loaders.gazetteer import normalize_name
+    from loaders.history import UnknownUnitError, lineage_of
+
+    known = unit_names(source).units_by_key.get(normalize_name(name).compact, ())
+    named = [name] if name in unit_names(source).spellings else list(known)
+    try:
+        found = [unit for unit_id in named for unit in lineage_of(unit_id, source)]
+    except UnknownUnitError:
+        found = []
+    if not found:
+        raise UnknownPlaceError(f"no province or unit is called {name!r}")
+    return list(dict.fromkeys(found))
