@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import groupby
 
 import geopandas as gpd
 import shapely
@@ -20,16 +21,8 @@ import shapely
 from loaders import boundaries, crossings
 from loaders._io import EMBEDDED, DataSource
 from loaders.crossings import Crossing
-from loaders.events import (
-    Agreement,
-    Event,
-    EventKind,
-    Series,
-    load_agreements,
-    load_events,
-    load_series,
-)
-from loaders.history import filter_events
+from loaders.events import Agreement, Event, EventKind, Series, load_agreements, load_series
+from loaders.index import RecordIndex, UnitRow
 from loaders.vocabulary import COUNTRIES
 
 
@@ -57,21 +50,26 @@ class Selection:
 
 @dataclass(frozen=True)
 class AtlasData:
-    """Everything loaded once from a data source (the app caches one of these)."""
+    """What the app keeps of a data source: the small tables in memory, the records in the index
+    (read on demand: a history of 100,000 events would not fit a small server otherwise)."""
 
     source: DataSource
-    events: tuple[Event, ...]
+    index: RecordIndex
     agreements: dict[str, Agreement]
     crossings: tuple[Crossing, ...]
     series: dict[str, Series] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4)
-def load_atlas(source: DataSource = EMBEDDED) -> AtlasData:
-    """Load events, agreements and crossings of ``source`` (boundaries load lazily by date)."""
+def load_atlas(source: DataSource = EMBEDDED, max_age_s: float = 0.0) -> AtlasData:
+    """Index the records of ``source`` (building the index if needed) and load its agreements,
+    crossings and series (boundaries load lazily by date). ``max_age_s``: see
+    :class:`~loaders.index.RecordIndex`."""
+    index = RecordIndex(source, max_age_s=max_age_s)
+    index.sync()
     return AtlasData(
         source=source,
-        events=tuple(load_events(source)),
+        index=index,
         agreements={a.id: a for a in load_agreements(source)},
         crossings=_crossings(source),
         series={series.id: series for series in load_series(source)},
@@ -85,32 +83,61 @@ def _crossings(source: DataSource) -> tuple[Crossing, ...]:
     return tuple(found)
 
 
+NEWEST_KEPT = 10  # events a province or venue keeps for its popup; the panel reads the rest
+
+
+@dataclass(frozen=True)
+class EventGroup:
+    """The events of a province or venue: how many, and the newest few (newest first)."""
+
+    count: int
+    newest: tuple[Event, ...]
+
+
+NO_EVENTS = EventGroup(0, ())
+
+
 @dataclass(frozen=True)
 class Venue:
-    """A place where meetings took place, with the events held there (newest first)."""
+    """A place where meetings took place, with the events held there."""
 
     key: str
     name: str
     unit: str | None
     point: shapely.Point
-    events: tuple[Event, ...]
+    events: EventGroup
 
 
 @dataclass
 class CooperationView:
-    """The selection's units, events and their links, ready to draw."""
+    """The selection's units, event counts and links, ready to draw."""
 
     selection: Selection
     units: gpd.GeoDataFrame  # the units on selection.day in the selected countries
-    events: list[Event]  # events in the period and kinds, newest first
-    events_by_unit: dict[str, list[Event]] = field(default_factory=dict)  # newest first
-    units_by_event: dict[str, list[str]] = field(default_factory=dict)  # map units per event
+    index: RecordIndex
+    total: int = 0  # events in the period and kinds
+    by_unit: dict[str, EventGroup] = field(default_factory=dict)  # map unit -> its events
     links: Counter[tuple[str, str]] = field(default_factory=Counter)  # (VN unit, foreign unit)
     venues: list[Venue] = field(default_factory=list)
     crossings: list[Crossing] = field(default_factory=list)
 
     def event_count(self, unit_id: str) -> int:
-        return len(self.events_by_unit.get(unit_id, ()))
+        group = self.by_unit.get(unit_id)
+        return group.count if group else 0
+
+    def events(self, limit: int | None = None) -> list[Event]:
+        """The selection's events, newest first (read from the index)."""
+        selection = self.selection
+        return self.index.events(
+            start=selection.start, end=selection.end, kinds=selection.kinds, limit=limit
+        )
+
+    def provinces_on_map(self, event: Event) -> list[str]:
+        """The map's units for the provinces ``event`` names (what it counts for)."""
+        on_map = _MapUnits(self.selection.day, self.index.source, set(self.units["id"]))
+        return list(
+            dict.fromkeys(u for ids in event.provinces.values() for n in ids for u in on_map(n))
+        )
 
     def counterparts(self, unit_id: str) -> list[tuple[str, int]]:
         """Units across the border that took part in joint events with ``unit_id``, most first."""
@@ -124,65 +151,112 @@ class CooperationView:
 
 
 def cooperation_view(selection: Selection, data: AtlasData | None = None) -> CooperationView:
-    """Attribute the selection's events to the units of ``selection.day``."""
+    """Count, link and place the selection's events on the units of ``selection.day``.
+
+    One pass over the units the index says each event names (newest event first), so only the
+    few events popups show are ever read whole.
+    """
     data = data or load_atlas()
     source, day = data.source, selection.day
     units = boundaries.load_units(day, source, countries=selection.countries)
-    shown = set(units["id"])
-    events = filter_events(
-        data.events, start=selection.start, end=selection.end, kinds=selection.kinds
-    )
-    view = CooperationView(selection=selection, units=units, events=events)
-    by_unit: dict[str, list[Event]] = defaultdict(list)
-    for event in events:  # newest first, so every unit's list is too
-        sides = {side: _on_map(ids, day, source, shown) for side, ids in event.provinces.items()}
-        view.units_by_event[event.id] = list(
-            dict.fromkeys(u for ids in sides.values() for u in ids)
-        )
-        for unit in view.units_by_event[event.id]:
-            by_unit[unit].append(event)
-        for ours in sides.get("VN", ()):
-            for side, theirs in sides.items():
-                if side != "VN":
-                    view.links.update((ours, other) for other in theirs)
-    view.events_by_unit = dict(by_unit)
-    view.venues = _venues(events, units, day, source)
+    kinds = [kind.value for kind in (selection.kinds or EventKind)]
+    on_map = _MapUnits(day, source, set(units["id"]))
+    tally = _Tally()
+    with data.index.snapshot():
+        rows = data.index.unit_rows(start=selection.start, end=selection.end, kinds=kinds)
+        for _key, event_rows in groupby(rows, key=lambda row: row.key):
+            tally.add(list(event_rows), on_map)
+        records = data.index.by_key(tally.keys_to_read())
+        total = data.index.count(start=selection.start, end=selection.end, kinds=kinds)
+    view = CooperationView(selection, units, data.index, total=total, links=tally.links)
+    view.by_unit = {
+        unit: EventGroup(tally.unit_counts[unit], _events(keys, records))
+        for unit, keys in tally.by_unit.items()
+    }
+    view.venues = _venues(tally, records, units, source)
     # A crossing goes with the foreign country it leads to: Laos off, VN-LA crossings off.
     view.crossings = [c for c in data.crossings if c.foreign_country in selection.countries]
     return view
 
 
-def _on_map(unit_ids: list[str], day: date, source: DataSource, shown: set[str]) -> list[str]:
-    """The map's units (on ``day``) covering ``unit_ids``, each once."""
-    mapped = (u for unit in unit_ids for u in boundaries.units_on(unit, day, source))
-    return [unit for unit in dict.fromkeys(mapped) if unit in shown]
+@dataclass
+class _MapUnits:
+    """The map's units (on ``day``) covering a recorded unit, each once; memoised."""
+
+    day: date
+    source: DataSource
+    shown: set[str]
+    known: dict[str, list[str]] = field(default_factory=dict)
+
+    def __call__(self, unit: str) -> list[str]:
+        if unit not in self.known:
+            mapped = dict.fromkeys(boundaries.units_on(unit, self.day, self.source))
+            self.known[unit] = [u for u in mapped if u in self.shown]
+        return self.known[unit]
+
+
+@dataclass
+class _Tally:
+    """Counts per map unit and venue, links, and the keys of the newest events of each."""
+
+    by_unit: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    unit_counts: Counter[str] = field(default_factory=Counter)
+    by_venue: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    venue_counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    links: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, rows: list[UnitRow], on_map: _MapUnits) -> None:
+        """One event's rows (newest events come first, so the kept keys are the newest)."""
+        key = rows[0].key
+        sides: dict[str, list[str]] = defaultdict(list)
+        for row in rows:
+            if row.side in COUNTRIES:
+                sides[row.side] += on_map(row.unit)
+        for unit in dict.fromkeys(u for ids in sides.values() for u in ids):
+            self._keep(self.by_unit, self.unit_counts, unit, key)
+        for ours in dict.fromkeys(sides.get("VN", ())):
+            for side, theirs in sides.items():
+                if side != "VN":
+                    self.links.update((ours, other) for other in dict.fromkeys(theirs))
+        # An online meeting counts at every connected venue; otherwise at its venue.
+        connected = [row for row in rows if row.side == "connected"]
+        for row in connected or [row for row in rows if row.side == "venue"]:
+            for mapped in on_map(row.unit):
+                self._keep(self.by_venue, self.venue_counts, (mapped, row.name or ""), key)
+
+    @staticmethod
+    def _keep(kept: dict, counts: Counter, where: object, key: int) -> None:
+        counts[where] += 1
+        if len(kept[where]) < NEWEST_KEPT and key not in kept[where]:
+            kept[where].append(key)
+
+    def keys_to_read(self) -> set[int]:
+        return {k for keys in (*self.by_unit.values(), *self.by_venue.values()) for k in keys}
 
 
 def _venues(
-    events: list[Event], units: gpd.GeoDataFrame, day: date, source: DataSource
+    tally: _Tally,
+    records: dict[int, Event | Agreement],
+    units: gpd.GeoDataFrame,
+    source: DataSource,
 ) -> list[Venue]:
-    """Group events by where they took place; online meetings count at every connected venue.
-
-    A venue named after a town in the gazetteer sits at the town; otherwise at a point inside
-    its unit.
-    """
+    """Venues at their town when the gazetteer has one of that name in the unit, else at a
+    point inside the unit."""
     unit_points = dict(zip(units["id"], units.geometry.representative_point(), strict=True))
-    grouped: dict[str, list[Event]] = defaultdict(list)
-    where: dict[str, tuple[str, str, shapely.Point]] = {}
-    for event in events:
-        if event.venue is None:
-            continue
-        places = [(p.name, p.unit) for p in event.venue.connected] or [
-            (event.venue.name or "", event.venue.unit)
-        ]
-        for name, unit in places:
-            for mapped in boundaries.units_on(unit, day, source) if unit else ():
-                if mapped in unit_points:
-                    key = f"{mapped}:{name}"
-                    grouped[key].append(event)
-                    point = _town_point(name, mapped, source) or unit_points[mapped]
-                    where[key] = (name, mapped, point)
-    return [Venue(key, *where[key], tuple(evts)) for key, evts in grouped.items()]
+    venues = []
+    for (unit, name), keys in tally.by_venue.items():
+        point = _town_point(name, unit, source) or unit_points[unit]
+        events = EventGroup(tally.venue_counts[(unit, name)], _events(keys, records))
+        venues.append(Venue(_venue_key(unit, name), name, unit, point, events))
+    return venues
+
+
+def _venue_key(unit: str, name: str) -> str:
+    return f"{unit}:{name}"
+
+
+def _events(keys: list[int], records: dict[int, Event | Agreement]) -> tuple[Event, ...]:
+    return tuple(record for key in keys if isinstance(record := records[key], Event))
 
 
 @lru_cache(maxsize=4)
@@ -207,31 +281,44 @@ def _town_point(name: str, unit: str, source: DataSource) -> shapely.Point | Non
 
 def events_frame(view: CooperationView) -> gpd.GeoDataFrame:
     """The view's events as a table with a point each (the venue, else the first province)."""
-    venue_points = {e.id: v.point for v in view.venues for e in v.events}
+    on_map = _MapUnits(view.selection.day, view.index.source, set(view.units["id"]))
+    venue_points = {venue.key: venue.point for venue in view.venues}
     unit_points = dict(
         zip(view.units["id"], view.units.geometry.representative_point(), strict=True)
     )
     rows, points = [], []
-    for event in view.events:
-        mapped = view.units_by_event.get(event.id, [])
-        rows.append(
-            {
-                "id": event.id,
-                "date": str(event.date),
-                "end_date": str(event.end_date) if event.end_date else None,
-                "kind": event.kind.value,
-                "level": event.level.value,
-                "countries": ",".join(event.countries),
-                "provinces": ",".join(u for ids in event.provinces.values() for u in ids),
-                "provinces_on_map": ",".join(mapped),
-                "venue": event.venue.name if event.venue else None,
-                "agreements": ",".join(ref.id for ref in event.agreements),
-                "title_en": event.title.en,
-                "title_vi": event.title.vi,
-                "sources": " ".join(str(s.url) for s in event.sources if s.url),
-                "confidence": event.confidence,
-            }
-        )
-        fallback = next((unit_points[u] for u in mapped if u in unit_points), None)
-        points.append(venue_points.get(event.id, fallback))
+    for event in view.events():
+        mapped = view.provinces_on_map(event)
+        rows.append(_event_fields(event, mapped))
+        at_venue = (venue_points.get(key) for key in _venue_keys(event, on_map))
+        fallback = (unit_points[u] for u in mapped if u in unit_points)
+        points.append(next((p for p in (*at_venue, *fallback) if p is not None), None))
     return gpd.GeoDataFrame(rows, geometry=points, crs=boundaries.CRS)
+
+
+def _venue_keys(event: Event, on_map: _MapUnits) -> list[str]:
+    if event.venue is None:
+        return []
+    places = [(p.name, p.unit) for p in event.venue.connected] or [
+        (event.venue.name or "", event.venue.unit)
+    ]
+    return [_venue_key(u, name) for name, unit in places if unit for u in on_map(unit)]
+
+
+def _event_fields(event: Event, mapped: list[str]) -> dict[str, object]:
+    return {
+        "id": event.id,
+        "date": str(event.date),
+        "end_date": str(event.end_date) if event.end_date else None,
+        "kind": event.kind.value,
+        "level": event.level.value,
+        "countries": ",".join(event.countries),
+        "provinces": ",".join(u for ids in event.provinces.values() for u in ids),
+        "provinces_on_map": ",".join(mapped),
+        "venue": event.venue.name if event.venue else None,
+        "agreements": ",".join(ref.id for ref in event.agreements),
+        "title_en": event.title.en,
+        "title_vi": event.title.vi,
+        "sources": " ".join(str(s.url) for s in event.sources if s.url),
+        "confidence": event.confidence,
+    }

@@ -22,8 +22,9 @@ from loaders.events import (
     EventKind,
     PartialDate,
     load_agreements,
-    load_events,
 )
+from loaders.gazetteer import normalize_name
+from loaders.index import RecordIndex, unit_names
 
 
 class UnknownUnitError(BorderAtlasError, KeyError):
@@ -73,18 +74,26 @@ def unit_history(
     include_agreements: bool = True,
     events: Iterable[Event] | None = None,
     agreements: Iterable[Agreement] | None = None,
+    index: RecordIndex | None = None,
 ) -> list[HistoryEntry]:
     """Events and agreements naming ``unit_id`` or its predecessors, newest first.
 
     ``start``/``end`` keep records whose date overlaps that period (undated records are then left
     out); ``kinds`` keeps only events of those kinds; ``country`` keeps records involving it.
-    ``events``/``agreements``: records already loaded (the app's cache); by default they are
-    read from ``source``. Raises :class:`UnknownUnitError` for an id that is not a unit.
+    ``events``/``agreements``: records to look in; by default the record index of ``source``
+    (or ``index``) gives those naming the lineage. Raises :class:`UnknownUnitError` for an id
+    that is not a unit.
     """
     source = source or DataSource()
     lineage = lineage_of(unit_id, source)
-    events = load_events(source) if events is None else events
-    entries = [HistoryEntry(e, via) for e in events if (via := _named(lineage, e))]
+    if events is None and agreements is None:
+        wanted = [kind.value for kind in kinds or EventKind]
+        wanted += ["agreement"] if include_agreements and kinds is None else []
+        index = index or RecordIndex(source)
+        named = index.records(units=lineage, start=start, end=end, kinds=wanted)
+        events = [record for record in named if isinstance(record, Event)]
+        agreements = [record for record in named if isinstance(record, Agreement)]
+    entries = [HistoryEntry(e, via) for e in events or () if (via := _named(lineage, e))]
     if include_agreements and kinds is None:
         agreements = load_agreements(source) if agreements is None else agreements
         entries += [HistoryEntry(a, via) for a in agreements if (via := _named(lineage, a))]
@@ -112,6 +121,7 @@ def counterparts(
     *,
     current: bool = False,
     events: Iterable[Event] | None = None,
+    index: RecordIndex | None = None,
 ) -> list[Counterpart]:
     """Foreign units that met ``unit_id`` (or its predecessors) in joint events, most first.
 
@@ -121,8 +131,15 @@ def counterparts(
     """
     source = source or DataSource()
     lineage = set(lineage_of(unit_id, source))
+    if events is None:
+        kinds = [kind.value for kind in EventKind]
+        events = [
+            e
+            for e in RecordIndex(source).records(units=lineage, kinds=kinds)
+            if isinstance(e, Event)
+        ]
     met: dict[str, set[str]] = {}  # partner unit -> ids of the events it shared
-    for event in load_events(source) if events is None else events:
+    for event in events:
         our_sides = {side for side, ids in event.provinces.items() if lineage & set(ids)}
         others = [u for side, ids in event.provinces.items() if side not in our_sides for u in ids]
         if not our_sides:
@@ -176,3 +193,19 @@ def _current(unit_id: str, source: DataSource) -> list[str]:
         return boundaries.current_units_of(unit_id, source)
     except KeyError:  # an unknown id is reported by check_events; keep it as recorded here
         return [unit_id]
+
+
+class UnknownPlaceError(BorderAtlasError, LookupError):
+    """A province filter that names no unit."""
+
+
+def units_for(name: str, source: DataSource) -> list[str]:
+    """The units a province filter means: a unit id, or every unit spelled ``name`` (of any
+    date), each followed by the units it was made from."""
+    names = unit_names(source)
+    known = names.units_by_key.get(normalize_name(name).compact, ())
+    named = [name] if name in names.spellings else list(known)
+    found = [unit for unit_id in named for unit in lineage_of(unit_id, source)]
+    if not found:
+        raise UnknownPlaceError(f"no province or unit is called {name!r}")
+    return list(dict.fromkeys(found))

@@ -30,30 +30,32 @@ validate`` reports them in full).
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
-from loaders._errors import BorderAtlasError
 from loaders._io import DataSource, default_cache_dir, embedded, not_a_regular_file
-from loaders.events import Agreement, Event, PartialDate, parse_record
+from loaders.events import Agreement, Event, EventKind, PartialDate, parse_record
 from loaders.gazetteer import ascii_words, iter_entries
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FOLDERS: dict[str, type[Event] | type[Agreement]] = {"events": Event, "agreements": Agreement}
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's timestamp granularity
 BUSY_TIMEOUT_S = 60.0  # how long a process waits for another one's build to commit
 TITLE, BODY, PLACES = 10.0, 1.0, 4.0  # bm25 weights: a word in the title counts most
 SNIPPET_WORDS = 14
+MAX_SQL_VARIABLES = 900  # below SQLite's oldest default limit of 999 per statement
 SEARCH_LIMIT = 50
 INDEX_DIR_ENV = "BORDERATLAS_INDEX_DIR"
 
@@ -75,12 +77,21 @@ CREATE INDEX IF NOT EXISTS records_id ON records (id);
 CREATE INDEX IF NOT EXISTS records_first ON records (first);
 CREATE TABLE IF NOT EXISTS record_units (
     record INTEGER NOT NULL REFERENCES records (rowid) ON DELETE CASCADE,
-    unit TEXT NOT NULL, side TEXT NOT NULL);
+    unit TEXT NOT NULL, side TEXT NOT NULL, name TEXT);
 CREATE INDEX IF NOT EXISTS record_units_unit ON record_units (unit);
 CREATE INDEX IF NOT EXISTS record_units_record ON record_units (record);
 CREATE VIRTUAL TABLE IF NOT EXISTS record_text USING fts5 (
     title, body, places, tokenize = 'unicode61 remove_diacritics 2');
 """
+
+
+class UnitRow(NamedTuple):
+    """A unit a record names (see :meth:`RecordIndex.unit_rows`)."""
+
+    key: int  # the record's key in this index, for :meth:`RecordIndex.by_key`
+    unit: str
+    side: str  # VN/LA/KH (provinces), venue, connected, party or place
+    name: str | None  # the place's name, for venue, connected and place
 
 
 @dataclass(frozen=True)
@@ -111,17 +122,17 @@ def _marked(word: str, before: str, after: str) -> str:
 _PUNCTUATED = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Listed:
     """A record file as found in the data source."""
 
     path: str  # "events/<name>.yaml"
-    entry: Traversable | Path
+    entry: Traversable | Path | str  # a str is a file system path (made a Path when read)
     size: int
     mtime_ns: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Indexed:
     size: int
     mtime_ns: int
@@ -141,9 +152,17 @@ def index_path(source: DataSource) -> Path:
 class RecordIndex:
     """The index of one data source. Every query first brings it up to date with the files."""
 
-    def __init__(self, source: DataSource, path: Path | None = None) -> None:
+    def __init__(
+        self, source: DataSource, path: Path | None = None, *, max_age_s: float = 0.0
+    ) -> None:
+        """``max_age_s``: a query re-checks the files unless they were checked this recently
+        (0, the default: every query; the app allows a second, so that the queries of one page
+        share one check)."""
         self.source = source
         self.path = path or index_path(source)
+        self.max_age_s = max_age_s
+        self._checked_at: float | None = None  # time.monotonic() of the last check
+        self._files = _FileCache()
 
     # --- queries ------------------------------------------------------------------------------
 
@@ -167,6 +186,20 @@ class RecordIndex:
             sql += f" LIMIT {int(limit)}"
         return [_record(kind, text) for kind, text in self._query(sql, params)]
 
+    def events(
+        self,
+        *,
+        units: Iterable[str] | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Iterable[EventKind] | None = None,
+        limit: int | None = None,
+    ) -> list[Event]:
+        """Like :meth:`records`, for events only (of ``kinds``, by default every kind)."""
+        wanted = [kind.value for kind in (EventKind if kinds is None else kinds)]
+        found = self.records(units=units, start=start, end=end, kinds=wanted, limit=limit)
+        return [record for record in found if isinstance(record, Event)]
+
     def count(
         self,
         *,
@@ -178,6 +211,41 @@ class RecordIndex:
         """How many records :meth:`records` would return."""
         where, params = _filters(units, start, end, kinds)
         return self._query(f"SELECT COUNT(*) FROM records r WHERE {where}", params)[0][0]
+
+    def unit_rows(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[UnitRow]:
+        """Every (record key, unit, side, place name) the matching records name, newest record
+        first and each record's rows together: what maps count, link and place, without
+        reading any record."""
+        where, params = _filters(None, start, end, kinds)
+        sql = (
+            "SELECT r.rowid, u.unit, u.side, u.name FROM records r "
+            f"JOIN record_units u ON u.record = r.rowid WHERE {where} "
+            f"ORDER BY {_NEWEST_FIRST}, r.rowid"
+        )
+        return [UnitRow(*row) for row in self._query(sql, params)]
+
+    def by_key(self, keys: Iterable[int]) -> dict[int, Event | Agreement]:
+        """The records of the given keys (from :meth:`unit_rows`)."""
+        keys = list(dict.fromkeys(keys))
+
+        def read(db: sqlite3.Connection) -> dict[int, Event | Agreement]:
+            self._ensure_fresh(db)
+            found: dict[int, Event | Agreement] = {}
+            for at in range(0, len(keys), MAX_SQL_VARIABLES):
+                chunk = keys[at : at + MAX_SQL_VARIABLES]
+                marks = ", ".join("?" * len(chunk))
+                sql = f"SELECT rowid, kind, json FROM records WHERE rowid IN ({marks})"
+                rows = db.execute(sql, chunk)
+                found.update({key: _record(kind, text) for key, kind, text in rows})
+            return found
+
+        return self._run(read)
 
     def search(
         self,
@@ -214,11 +282,45 @@ class RecordIndex:
 
     def sync(self, progress: Progress | None = None) -> int:
         """Bring the index up to date with the record files; the number of files (re)indexed."""
-        return self._run(lambda db: _sync(db, self.source, progress))
+
+        def sync(db: sqlite3.Connection) -> int:
+            changed = _sync(db, self.source, self._files, progress)
+            self._checked_at = time.monotonic()
+            return changed
+
+        return self._run(sync)
+
+    def version(self) -> str:
+        """A name for the indexed state of the files (after a check, as queries make one): it
+        changes whenever a record file does, so caches of query results can be keyed by it."""
+
+        def generation(db: sqlite3.Connection) -> str:
+            self._ensure_fresh(db)
+            return _meta(db, "generation") or "0"
+
+        return f"{self.path}:{self._run(generation)}"
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Within the block, queries share one check of the files (made on entry): the counts,
+        rows and records of one map then come from one state of the data."""
+        before = self.max_age_s
+        self.sync()
+        self.max_age_s = math.inf
+        try:
+            yield
+        finally:
+            self.max_age_s = before
+
+    def _ensure_fresh(self, db: sqlite3.Connection) -> None:
+        checked = self._checked_at
+        if checked is None or time.monotonic() - checked > self.max_age_s:
+            _sync(db, self.source, self._files, None)
+            self._checked_at = time.monotonic()
 
     def _query(self, sql: str, params: list) -> list[tuple]:
         def fresh_rows(db: sqlite3.Connection) -> list[tuple]:
-            _sync(db, self.source, None)
+            self._ensure_fresh(db)
             return db.execute(sql, params).fetchall()
 
         return self._run(fresh_rows)
@@ -301,15 +403,33 @@ class _Read:
     read_ns: int
 
 
-def _sync(db: sqlite3.Connection, source: DataSource, progress: Progress | None) -> int:
+@dataclass
+class _FileCache:
+    """What the index holds per file, as last read from it; re-read when another process (or
+    connection) has written since (the ``generation`` every write transaction increments)."""
+
+    generation: str | None = None
+    known: dict[str, _Indexed] = field(default_factory=dict)
+
+    def current(self, db: sqlite3.Connection) -> dict[str, _Indexed]:
+        generation = _meta(db, "generation")
+        if generation != self.generation:
+            self.known, self.generation = _known(db), generation
+        return self.known
+
+
+def _sync(
+    db: sqlite3.Connection, source: DataSource, cache: _FileCache, progress: Progress | None
+) -> int:
     """Re-read the files that changed since they were indexed; the number of files changed."""
     names = unit_names(source)
     if _meta(db, "names") != names.fingerprint:
         with _write(db):  # the gazetteer changed: every record's place words must be redone
             db.execute("DELETE FROM files")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (names.fingerprint,))
+            _next_generation(db)
     listed = _list_files(source)
-    known = _known(db)
+    known = cache.current(db)
     stale = [file for path, file in listed.items() if _maybe_changed(file, known.get(path))]
     gone = [path for path in known if path not in listed]
     if not stale and not gone:
@@ -332,7 +452,15 @@ def _sync(db: sqlite3.Connection, source: DataSource, progress: Progress | None)
                 (file.path, file.size, file.mtime_ns, read.sha256, read.read_ns, read.problem),
             )
         _resolve_duplicates(db, changed)
+        _next_generation(db)
     return len(changed)
+
+
+def _next_generation(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT INTO meta VALUES ('generation', '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
 
 
 def _meta(db: sqlite3.Connection, key: str) -> str | None:
@@ -341,22 +469,41 @@ def _meta(db: sqlite3.Connection, key: str) -> str | None:
 
 
 def _list_files(source: DataSource) -> dict[str, _Listed]:
-    listed = {}
+    """The record files of ``source`` with their size and time: the user's replace embedded
+    ones of the same name (as :meth:`DataSource.list_dir`), one ``stat`` per file."""
+    listed: dict[str, _Listed] = {}
     for folder in FOLDERS:
-        for name, entry in source.list_dir(folder):
-            if name.endswith(".yaml"):
-                path = f"{folder}/{name}"
-                listed[path] = _Listed(path, entry, *_size_and_time(entry))
+        packaged = embedded(folder)
+        if not isinstance(packaged, Path):  # a zipped package: no times to compare
+            for name, entry in source.list_dir(folder):
+                if name.endswith(".yaml"):
+                    listed[f"{folder}/{name}"] = _Listed(f"{folder}/{name}", entry, -1, -1)
+            continue
+        for root in (packaged, source.user_dir / folder if source.user_dir else None):
+            if root is not None and root.is_dir():
+                listed.update(_scan(root, folder, users=root is not packaged))
     return listed
 
 
-def _size_and_time(entry: Traversable | Path) -> tuple[int, int]:
-    """The file's size and modification time; (-1, -1) when it has none to compare (a dangling
-    link, or a packaged file that is not on disk), so it is read on every sync."""
-    if not isinstance(entry, Path) or not_a_regular_file(entry):
+def _scan(root: Path, folder: str, *, users: bool) -> Iterator[tuple[str, _Listed]]:
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if not entry.name.endswith(".yaml") or entry.is_dir():
+                continue
+            if not users and not entry.is_file():
+                continue
+            path = f"{folder}/{entry.name}"
+            yield path, _Listed(path, entry.path, *_size_and_time(entry))
+
+
+def _size_and_time(entry: os.DirEntry) -> tuple[int, int]:
+    """The file's size and modification time; (-1, -1) when it is no regular file (a dangling
+    link, a device), which is then read, and reported, on every sync."""
+    try:
+        found = entry.stat()
+    except OSError:
         return -1, -1
-    stat = entry.stat()
-    return stat.st_size, stat.st_mtime_ns
+    return (found.st_size, found.st_mtime_ns) if stat.S_ISREG(found.st_mode) else (-1, -1)
 
 
 def _known(db: sqlite3.Connection) -> dict[str, _Indexed]:
@@ -384,9 +531,10 @@ def _read_all(files: list[_Listed], progress: Progress | None) -> dict[str, _Rea
 
 def _read(file: _Listed) -> _Read:
     read_ns = time.time_ns()  # before reading: a later edit must look newer than this
-    if unreadable := not_a_regular_file(file.entry):
+    entry = Path(file.entry) if isinstance(file.entry, str) else file.entry
+    if unreadable := not_a_regular_file(entry):
         return _Read("", None, unreadable, read_ns)
-    data = file.entry.read_bytes()
+    data = entry.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8")
@@ -427,12 +575,12 @@ def _insert(db: sqlite3.Connection, path: str, read: _Read, names: UnitNames) ->
     )
     units = _units_named(record)
     db.executemany(
-        "INSERT INTO record_units VALUES (?, ?, ?)",
-        [(row.lastrowid, unit, side) for unit, side in units],
+        "INSERT INTO record_units VALUES (?, ?, ?, ?)",
+        [(row.lastrowid, unit, side, name) for unit, side, name in units],
     )
     db.execute(
         "INSERT INTO record_text (rowid, title, body, places) VALUES (?, ?, ?, ?)",
-        (row.lastrowid, *_texts(record, [unit for unit, _side in units], names)),
+        (row.lastrowid, *_texts(record, [unit for unit, _side, _name in units], names)),
     )
 
 
@@ -468,15 +616,21 @@ def _record(kind: str, text: str) -> Event | Agreement:
     return (Event if kind == "event" else Agreement).model_validate_json(text)
 
 
-def _units_named(record: Event | Agreement) -> list[tuple[str, str]]:
-    """(unit, side) for every unit the record names: a country code for an event's provinces,
-    ``venue`` for where it took place, ``party`` and ``place`` for an agreement's."""
+def _units_named(record: Event | Agreement) -> list[tuple[str, str, str | None]]:
+    """(unit, side, place name) for every unit the record names. Sides: a country code for an
+    event's provinces, ``venue`` and ``connected`` for where it took place (with the name the
+    source gives), ``party`` and ``place`` for an agreement's."""
     if isinstance(record, Agreement):
-        place = [(record.place.unit, "place")] if record.place and record.place.unit else []
-        return [(unit, "party") for unit in record.parties.provinces] + place
-    named = [(unit, side) for side, ids in record.provinces.items() for unit in ids]
-    provinces = {unit for unit, _side in named}
-    return named + [(unit, "venue") for _field, unit in record.places() if unit not in provinces]
+        place = record.place
+        named = [(unit, "party", None) for unit in record.parties.provinces]
+        return named + ([(place.unit, "place", place.name)] if place and place.unit else [])
+    named = [(unit, side, None) for side, ids in record.provinces.items() for unit in ids]
+    venue = record.venue
+    if venue is not None and venue.unit:
+        named.append((venue.unit, "venue", venue.name or ""))
+    if venue is not None:
+        named += [(p.unit, "connected", p.name) for p in venue.connected if p.unit]
+    return named
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -634,24 +788,3 @@ def _filters(
         clauses.append(f"COALESCE(r.event_kind, r.kind) IN ({', '.join('?' * len(kinds))})")
         params += kinds
     return " AND ".join(clauses), params
-
-
-class UnknownPlaceError(BorderAtlasError, LookupError):
-    """A province filter that names no unit."""
-
-
-def units_for(name: str, source: DataSource) -> list[str]:
-    """The units a ``--province`` filter means: a unit id, or every unit spelled ``name`` (of
-    any date), each with the units it was made from."""
-    from loaders.gazetteer import normalize_name
-    from loaders.history import UnknownUnitError, lineage_of
-
-    known = unit_names(source).units_by_key.get(normalize_name(name).compact, ())
-    named = [name] if name in unit_names(source).spellings else list(known)
-    try:
-        found = [unit for unit_id in named for unit in lineage_of(unit_id, source)]
-    except UnknownUnitError:
-        found = []
-    if not found:
-        raise UnknownPlaceError(f"no province or unit is called {name!r}")
-    return list(dict.fromkeys(found))

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from loaders.atlas import AtlasData
 from loaders.boundaries import load_units, units_on
 from loaders.crossings import Crossing
+from loaders.events import Event, EventKind
 from loaders.gazetteer import normalize_name
 from loaders.geocode import geocode
 
@@ -98,16 +99,15 @@ def _crossings(query: str, day: date, atlas: AtlasData) -> tuple[list[Hit], list
 
 
 def _events(query: str, day: date, atlas: AtlasData) -> list[Hit]:
-    """Events whose title (either language, accents optional) has every word; each opens its
+    """Events matching the words (full-text, accents optional, best first); each opens its
     first province as the map of ``day`` draws it (a 2019 Quảng Nam event opens Đà Nẵng)."""
-    words = normalize_name(query).key.split()
-    if not words or len("".join(words)) < 3:  # "an" would match half the titles
+    if len("".join(normalize_name(query).key.split())) < 3:  # "an" would match half the titles
         return []
     units = load_units(day, atlas.source).set_index("id", drop=False)
     hits = []
-    for event in sorted(atlas.events, key=lambda e: e.date.start, reverse=True):
-        text = f"{normalize_name(event.title.vi).key} {normalize_name(event.title.en).key}"
-        if not all(word in text for word in words):
+    for found in atlas.index.search(query, kinds=[kind.value for kind in EventKind]):
+        event = found.record
+        if not isinstance(event, Event):
             continue
         named = [u for ids in event.provinces.values() for u in ids]
         shown = [u for n in named[:1] for u in units_on(n, day, atlas.source) if u in units.index]

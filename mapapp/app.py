@@ -33,7 +33,7 @@ from loaders.atlas import (
     events_frame,
     load_atlas,
 )
-from loaders.events import Agreement, EventKind
+from loaders.events import Agreement, Event, EventKind
 from loaders.history import Counterpart, HistoryEntry, counterparts, unit_history
 from loaders.lookup import Hit, lookup
 from mapapp import layers, popups
@@ -52,6 +52,7 @@ MAP_HEIGHT = 760  # px: the map fills a 900 px high window beside the panel
 PHONE_MAP_HEIGHT = 440  # px: on a phone the panel is stacked below; half a screen of map
 FOCUS_ZOOM = 8  # a province found by search fills most of the map at this zoom
 MAX_PANEL_ENTRIES = 300  # a province with thousands of records: the newest, then a pointer
+INDEX_MAX_AGE_S = 1.0  # a file saved a second before a click is in the page it makes
 MAX_LIST_ROWS = 2_000  # rows sent to the browser; at 100k events the whole table took seconds
 
 # Session keys: the one selected province; where the map should go (set only on purpose), where
@@ -187,44 +188,49 @@ def data_source() -> DataSource:
 
 @st.cache_resource(show_spinner=False)
 def cached_atlas(source: DataSource) -> AtlasData:
-    return load_atlas(source)
+    # One check of the record files per page run, however many queries the page makes.
+    return load_atlas(source, max_age_s=INDEX_MAX_AGE_S)
+
+
+def records_version(source: DataSource) -> str:
+    """The state of the record files (checked at most once a second): every cached result
+    below is keyed by it, so an edited, added or deleted record shows on the next page run."""
+    return cached_atlas(source).index.version()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def cached_view(source: DataSource, selection: Selection) -> CooperationView:
+def cached_view(source: DataSource, selection: Selection, version: str) -> CooperationView:
     return cooperation_view(selection, cached_atlas(source))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def cached_map(source: DataSource, selection: Selection, options: MapOptions):
-    fmap = draw(cached_view(source, selection), options, cached_atlas(source))
+def cached_map(source: DataSource, selection: Selection, options: MapOptions, version: str):
+    fmap = draw(cached_view(source, selection, version), options, cached_atlas(source))
     return make_offline(fmap, "served", static_url=STATIC_URL)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def cached_history(
-    source: DataSource, selection: Selection, unit_id: str
+    source: DataSource, selection: Selection, unit_id: str, version: str
 ) -> tuple[list[Counterpart], list[HistoryEntry]]:
-    """A province's partners (over every event) and its history under the selection, built
-    once: a pan of the map reruns the panel, and at 100k events each took about a second."""
-    data = cached_atlas(source)
-    view = cached_view(source, selection)
-    partners = counterparts(unit_id, source, current=True, events=data.events)
+    """A province's partners (over every event) and its history under the selection, read from
+    the record index once: a pan of the map reruns the panel."""
+    index = cached_atlas(source).index
+    partners = counterparts(unit_id, source, current=True, index=index)
     history = unit_history(
         unit_id,
         source,
         start=selection.start,
         end=selection.end,
         kinds=selection.kinds,
-        events=view.events,  # the filtered, cached records: never re-read the files on a click
-        agreements=data.agreements.values(),
+        index=index,
     )
     return partners, history
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_export(
-    _source: DataSource, source_key: str, selection: Selection, options: MapOptions
+    _source: DataSource, source_key: str, selection: Selection, options: MapOptions, version: str
 ) -> str:
     """The same HTML the CLI exports for this selection (self-contained, with popups)."""
     atlas = cached_atlas(_source)
@@ -234,10 +240,10 @@ def cached_export(
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def cached_event_files(source: DataSource, selection: Selection) -> tuple[str, str]:
+def cached_event_files(source: DataSource, selection: Selection, version: str) -> tuple[str, str]:
     """The selection's events as CSV and GeoJSON text, built once per selection (at 100k events
     building them took two thirds of every rerun)."""
-    frame = events_frame(cached_view(source, selection))
+    frame = events_frame(cached_view(source, selection, version))
     table = frame.drop(columns="geometry").map(csv_cell)  # no cell runs as a spreadsheet formula
     return table.to_csv(index=False), frame.to_json(drop_id=True)
 
@@ -441,7 +447,8 @@ def reconcile(state: AppState, units: dict[str, boundaries.Unit], shown: set[str
 def map_and_panel(state: AppState, source: DataSource, message: str | None) -> None:
     """The map and the province panel: a click reruns this, not the whole page."""
     data = cached_atlas(source)
-    view = cached_view(source, state.selection())
+    version = records_version(source)
+    view = cached_view(source, state.selection(), version)
     shown = set(view.units["id"])
     st.session_state[SHOWN] = shown
     left, right = st.columns([3, 2], gap="medium")
@@ -450,7 +457,7 @@ def map_and_panel(state: AppState, source: DataSource, message: str | None) -> N
     province = st.session_state.get(PROVINCE)
     with left:
         # st_folium changes the map it renders, so each run draws a copy of the cached one.
-        fmap = copy.deepcopy(cached_map(source, state.selection(), state.options()))
+        fmap = copy.deepcopy(cached_map(source, state.selection(), state.options(), version))
         result = st_folium(
             fmap,
             key=MAP,
@@ -467,11 +474,11 @@ def map_and_panel(state: AppState, source: DataSource, message: str | None) -> N
     with right:
         if message:
             st.warning(message)
-        province_panel(replace(state, province=province), view, data)
+        province_panel(replace(state, province=province), view, data, version)
     sync_url(replace(state, province=province, view=st.session_state.get(VIEW) or state.view))
 
 
-def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> None:
+def province_panel(state: AppState, view: CooperationView, data: AtlasData, version: str) -> None:
     """Names, lineage, partners, crossings and the history of the selected province."""
     lang, source = state.lang, data.source
     units = {u.id: u for u in boundaries.read_units(source)}
@@ -495,7 +502,7 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData) -> N
     now = boundaries.current_units_of(unit.id, source)
     if now != [unit.id]:
         st.markdown(f"**{t('part_of', lang)}:** " + ", ".join(name(units[u], lang) for u in now))
-    partners, history = cached_history(source, state.selection(), unit.id)
+    partners, history = cached_history(source, state.selection(), unit.id, version)
     if partners:
         st.markdown(
             f"**{t('counterparts', lang)}:** "
@@ -535,9 +542,11 @@ def history_counts(history: list, view: CooperationView, unit_id: str, lang: Lan
     """What the history holds, the first figure being the map's: the events the province (or
     a province it was made from) took part in; then events held there or naming it only (a
     national meeting in Hà Nội), and agreements."""
-    parties = {event.id for event in view.events_by_unit.get(unit_id, [])}
     agreements = sum(isinstance(entry.record, Agreement) for entry in history)
-    as_party = sum(entry.record.id in parties for entry in history)
+    as_party = sum(
+        isinstance(entry.record, Event) and unit_id in view.provinces_on_map(entry.record)
+        for entry in history
+    )
     named = len(history) - agreements - as_party
     parts = [t("as_party", lang, n=as_party)]
     parts += [t("named_only", lang, n=named)] if named else []
@@ -545,7 +554,7 @@ def history_counts(history: list, view: CooperationView, unit_id: str, lang: Lan
     return " · ".join(parts)
 
 
-def downloads(state: AppState, view: CooperationView, source: DataSource) -> None:
+def downloads(state: AppState, view: CooperationView, source: DataSource, version: str) -> None:
     """The current map as HTML (the document `borderatlas export` writes), and the filtered
     events as CSV and GeoJSON (the rows of the event list), in the sidebar.
 
@@ -557,24 +566,24 @@ def downloads(state: AppState, view: CooperationView, source: DataSource) -> Non
     lang, selection, options = state.lang, state.selection(), state.options(compact=False)
     sidebar = st.sidebar
     sidebar.subheader(t("downloads", lang))
-    sidebar.caption(count_label(len(view.events), lang))
+    sidebar.caption(count_label(view.total, lang))
     sidebar.download_button(
         "⬇ HTML",
-        lambda: cached_export(source, str(source.user_dir), selection, options),
+        lambda: cached_export(source, str(source.user_dir), selection, options, version),
         file_name="borderatlas.html",
         mime="text/html",
         key="download_html",
     )
     sidebar.download_button(
         "⬇ CSV",
-        lambda: cached_event_files(source, selection)[0],
+        lambda: cached_event_files(source, selection, version)[0],
         file_name="borderatlas-events.csv",
         mime="text/csv",
         key="download_csv",
     )
     sidebar.download_button(
         "⬇ GeoJSON",
-        lambda: cached_event_files(source, selection)[1],
+        lambda: cached_event_files(source, selection, version)[1],
         file_name="borderatlas-events.geojson",
         mime="application/geo+json",
         key="download_geojson",
@@ -585,33 +594,46 @@ LIST_COLUMNS = ["date", "kind", "title", "provinces", "series", "publishers", "l
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def cached_event_rows(source: DataSource, selection: Selection, lang: Lang) -> list[dict]:
-    """The event list's rows for a selection, newest first, built once per selection and
-    shared, not copied (st.cache_data unpickled 100k rows on every rerun); never modified."""
+def cached_event_rows(
+    source: DataSource, selection: Selection, lang: Lang, words: str, version: str
+) -> tuple[list[dict], int]:
+    """The event list's rows (at most MAX_LIST_ROWS) and how many events there are in all:
+    the selection's events newest first, or, with ``words``, the best matches of a full-text
+    search of the record index. Shared, not copied: never modified."""
     data = cached_atlas(source)
     units = {u.id: u for u in boundaries.read_units(source)}
-    view = cached_view(source, selection)
-    return [_event_row(event, lang, units, data) for event in view.events]
+    if not words:
+        view = cached_view(source, selection, version)
+        events = view.events(limit=MAX_LIST_ROWS)
+        return [_event_row(event, lang, units, data) for event in events], view.total
+    kinds = [kind.value for kind in selection.kinds or EventKind]
+    hits = data.index.search(
+        words, start=selection.start, end=selection.end, kinds=kinds, limit=MAX_LIST_ROWS
+    )
+    rows = [
+        _event_row(hit.record, lang, units, data) | {"match": hit.snippet_text("[", "]")}
+        for hit in hits
+    ]
+    return rows, len(rows)
 
 
 def event_list(state: AppState, source: DataSource) -> None:
-    """Every event under the current filters as a sortable table, with a text filter."""
+    """The events under the current filters as a sortable table, searchable by text."""
     lang = state.lang
-    words = st.text_input(t("filter_list", lang), key="list_filter").strip().lower().split()
-    rows = cached_event_rows(source, state.selection(), lang)
-    if words:
-        rows = [row for row in rows if all(w in row["_text"] for w in words)]
-    shown = rows[:MAX_LIST_ROWS]
-    caption = f"{count_label(len(rows), lang)} · {t('whole_list', lang)}"
-    if len(shown) < len(rows):
-        caption += " " + t("list_cut", lang, n=f"{len(shown):,}")
+    words = " ".join(st.text_input(t("filter_list", lang), key="list_filter").split())
+    rows, total = cached_event_rows(source, state.selection(), lang, words, records_version(source))
+    caption = f"{count_label(total, lang)} · {t('search_found' if words else 'whole_list', lang)}"
+    if len(rows) < total:
+        caption += " " + t("list_cut", lang, n=f"{len(rows):,}")
     st.caption(caption)
+    columns = ["match", *LIST_COLUMNS] if words else LIST_COLUMNS
     st.dataframe(
-        [{column: row[column] for column in LIST_COLUMNS} for row in shown],
+        [{column: row[column] for column in columns} for row in rows],
         hide_index=True,
         width="stretch",
-        height=min(36 * (len(shown) + 1) + 4, 720),
+        height=min(36 * (len(rows) + 1) + 4, 720),
         column_config={
+            "match": st.column_config.TextColumn(t("col_match", lang), width="large"),
             "date": st.column_config.TextColumn(t("col_date", lang), width="small"),
             "kind": st.column_config.TextColumn(t("col_kind", lang), width="small"),
             "title": st.column_config.TextColumn(t("col_title", lang), width="large"),
@@ -642,7 +664,6 @@ def _event_row(event, lang: Lang, units: dict[str, boundaries.Unit], data: Atlas
         "series": series_name,
         "publishers": publishers,
         "link": link,
-        "_text": f"{title} {event.title.en} {event.title.vi} {provinces} {publishers}".lower(),
     }
 
 
@@ -696,11 +717,12 @@ def main() -> None:
     if not state.countries:
         st.warning(t("choose_country", state.lang))
         st.stop()
-    view = cached_view(source, state.selection())
+    version = records_version(source)
+    view = cached_view(source, state.selection(), version)
     start_session(state, view)
     keep_view_on_redraw(source, state)
     message = reconcile(state, units, set(view.units["id"]))
-    downloads(state, view, source)
+    downloads(state, view, source, version)
     map_tab, list_tab = st.tabs([t("map_tab", state.lang), t("list_tab", state.lang)])
     with map_tab:
         map_and_panel(state, source, message)

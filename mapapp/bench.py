@@ -41,6 +41,7 @@ APP_CLICKS = ("vn-nghe-an", "la-sekong")
 STEP_TIMEOUT_S = 3600.0
 STARTUP_SECONDS = 90.0
 DATA_DIR_ENV = "BORDERATLAS_DATA_DIR"
+INDEX_DIR_ENV = "BORDERATLAS_INDEX_DIR"  # loaders.index.INDEX_DIR_ENV
 
 Progress = Callable[[str], None]
 
@@ -455,33 +456,81 @@ def step_ingest(p: dict[str, Any]) -> dict[str, Any]:
 # --- steps: synthetic scale ---------------------------------------------------------------------
 
 
-def step_scale_map(p: dict[str, Any]) -> dict[str, Any]:
-    """Generate N events, write them as YAML into a new data dir, build and write the map.
-
-    The map is built from the generated events in memory: the same records the YAML files
-    hold (the test reads them back), so the YAML parsing is left to ``step_scale_load``.
-    """
-    from loaders._io import DataSource, write_atomic
-    from loaders.atlas import AtlasData, Selection, cooperation_view
+def step_scale_write(p: dict[str, Any]) -> dict[str, Any]:
+    """Generate N valid events and write them as YAML files into a new data dir."""
     from loaders.synthetic import synthetic_events, write_events
+
+    generate, synthetic = _timed(synthetic_events, p["n"], p["seed"])
+    write, _ = _timed(write_events, synthetic, Path(p["data_dir"]))
+    return {"generate": generate, "write": write}
+
+
+SEARCHES = (
+    "drug trafficking",
+    "ma túy",
+    "Sê Kông",
+    "Xekong",
+    "unexploded ordnance",
+    "hội đàm",
+    "Lao Bảo",
+    "border guard",
+    "Bolikhamxay",
+    "kỳ họp thường niên",
+)
+EDITED_FILES = 10
+APP_INDEX_MAX_AGE_S = 1.0  # mapapp.app.INDEX_MAX_AGE_S (not imported: it would load streamlit)
+
+
+def step_scale_index(p: dict[str, Any]) -> dict[str, Any]:
+    """Build the data dir's record index cold; check it with nothing changed; re-index after
+    editing, adding and deleting files; time searches (each includes the freshness check)."""
+    from loaders._io import DataSource
+    from loaders.index import RecordIndex
+
+    index = RecordIndex(DataSource(Path(p["data_dir"])))
+    cold, built = _timed(index.sync)
+    unchanged, _ = _timed(index.sync)
+    _edit_some_files(Path(p["data_dir"]) / "events")
+    incremental, changed = _timed(index.sync)
+    latencies = sorted(_timed(index.search, query)[0] for _ in range(5) for query in SEARCHES)
+    return {
+        "cold": cold,
+        "files": built,
+        "unchanged": unchanged,
+        "incremental": incremental,
+        "changed": changed,
+        "search_p50": latencies[len(latencies) // 2],
+        "search_p95": latencies[int(len(latencies) * 0.95)],
+        "bytes": index.path.stat().st_size,
+    }
+
+
+def _edit_some_files(folder: Path) -> None:
+    """Edit a few record files, add one and delete one, as a user's day of work would."""
+    names = sorted(folder.iterdir())
+    for path in names[:EDITED_FILES]:
+        path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    first = names[0].read_text(encoding="utf-8")
+    record_id = names[0].stem
+    copy = folder / f"{record_id}-copy.yaml"
+    copy.write_text(first.replace(f"id: {record_id}", f"id: {record_id}-copy", 1), encoding="utf-8")
+    names[-1].unlink()
+
+
+def step_scale_map(p: dict[str, Any]) -> dict[str, Any]:
+    """Build and write the full map of the data dir, reading its records from the index."""
+    from loaders._io import DataSource, write_atomic
+    from loaders.atlas import Selection, cooperation_view
     from mapapp.build import MapOptions, draw
     from mapapp.export import render_html
 
-    data_dir, out = Path(p["data_dir"]), Path(p["out"])
-    base = _warm_data(DataSource())
-    generate, synthetic = _timed(synthetic_events, p["n"], p["seed"])
-    write, _ = _timed(write_events, synthetic, data_dir)
-    # In the order load_events returns them: by date, then id.
-    events = sorted([*base.events, *synthetic], key=lambda e: (e.date.start, e.id))
-    data = AtlasData(DataSource(data_dir), tuple(events), base.agreements, base.crossings)
-    del synthetic, events
+    out = Path(p["out"])
+    data = _warm_data(DataSource(Path(p["data_dir"])))
     view_s, view = _timed(cooperation_view, Selection(as_of=AS_OF), data)
     draw_s, fmap = _timed(draw, view, MapOptions(), data)
     render, html = _timed(render_html, fmap, self_contained=True)
     write_atomic(out, html, overwrite=True)
     return {
-        "generate": generate,
-        "write": write,
         "build": view_s + draw_s,
         "view": view_s,
         "draw": draw_s,
@@ -489,16 +538,16 @@ def step_scale_map(p: dict[str, Any]) -> dict[str, Any]:
         "bytes": out.stat().st_size,
         "venues": len(view.venues),
         "links": len(view.links),
-        "busiest": max((len(e) for e in view.events_by_unit.values()), default=0),
+        "busiest": max((group.count for group in view.by_unit.values()), default=0),
     }
 
 
 def step_scale_load(p: dict[str, Any]) -> dict[str, Any]:
-    """Cold load of the data dir's events (YAML), agreements and crossings, as the app does."""
+    """Cold start of what the app loads first, with the record index present."""
     from loaders.atlas import load_atlas
 
     seconds, data = _timed(load_atlas, _source(p))
-    return {"seconds": seconds, "events": len(data.events)}
+    return {"seconds": seconds, "records": data.index.count()}
 
 
 # --- steps: the app in headless Chromium --------------------------------------------------------
@@ -736,6 +785,8 @@ STEPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "export": step_export,
     "explore": step_explore,
     "ingest": step_ingest,
+    "scale_write": step_scale_write,
+    "scale_index": step_scale_index,
     "scale_map": step_scale_map,
     "scale_load": step_scale_load,
     "app": step_app,
@@ -750,13 +801,28 @@ def run_suite(config: BenchConfig, progress: Progress = lambda _message: None) -
     report = Report(machine_info(), config)
     with tempfile.TemporaryDirectory(prefix="borderatlas-bench-") as folder:
         work = Path(folder)
-        for group in (_geocoding, _loading, _export, _ingest, _app):
-            report.results += group(config, work, progress)
-        for n in config.sizes:
-            report.results += _scale(config, n, work, progress)
+        with _environment(INDEX_DIR_ENV, str(work / "index")):  # never the user's cache
+            for group in (_geocoding, _loading, _export, _ingest, _app):
+                report.results += group(config, work, progress)
+            for n in config.sizes:
+                report.results += _scale(config, n, work, progress)
     report.machine["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     report.failed = [r.id for r in report.results if r.note.startswith("failed")]
     return report
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """``$name`` set to ``value`` for this process and the steps and servers it starts."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def _data_dir(config: BenchConfig) -> str | None:
@@ -1025,28 +1091,21 @@ def _scale(config: BenchConfig, n: int, work: Path, progress: Progress) -> list[
     progress(f"bench: {n:,} synthetic events")
     data_dir = work / f"data-{n}"
     params = {"n": n, "seed": config.seed, "data_dir": str(data_dir)}
-    made = run_step("scale_map", params | {"out": str(work / f"map-{n}.html")}, work)
-    loaded = app = StepRun(None, error="the events could not be generated")
-    if made.data:
-        progress(f"bench: {n:,} synthetic events: loading them from YAML")
+    written = run_step("scale_write", params, work)
+    failed = StepRun(None, error="the events could not be generated")
+    indexed = made = loaded = app = failed
+    if written.data:
+        progress(f"bench: {n:,} synthetic events: the record index")
+        indexed = run_step("scale_index", params, work)
+        made = run_step("scale_map", params | {"out": str(work / f"map-{n}.html")}, work)
         loaded = run_step("scale_load", {"data_dir": str(data_dir)}, work)
         if config.browser:
             progress(f"bench: {n:,} synthetic events: the app")
         app = _app_run(config, work, str(data_dir), str(n))
     tag, label = f"scale.{n}", f"{n:,} events:"
-
-    def build_note(m: dict[str, Any]) -> str:
-        from mapapp.popups import MAX_EVENTS_IN_POPUP
-
-        return (
-            f"view {m['view']:.2f} s + layers {m['draw']:.2f} s, from the events in memory; "
-            f"{m['venues']} venue markers, {m['links']} links; busiest province "
-            f"{m['busiest']:,} events, its popup lists {MAX_EVENTS_IN_POPUP}"
-        )
-
     return [
         _figure(
-            made,
+            written,
             f"{tag}.generate",
             f"{label} generate",
             "s",
@@ -1054,20 +1113,22 @@ def _scale(config: BenchConfig, n: int, work: Path, progress: Progress) -> list[
             lambda m: f"{n / m['generate']:,.0f} events/s, each validated by the Event model",
         ),
         _figure(
-            made,
+            written,
             f"{tag}.write",
             f"{label} write as YAML files",
             "s",
             lambda m: m["write"],
             lambda _m: f"{n:,} files in a temporary data dir's events/",
         ),
+        *_index_figures(indexed, tag, label),
         _figure(
             loaded,
             f"{tag}.load",
-            f"{label} load the data dir (cold)",
+            f"{label} load the data dir (index present)",
             "s",
             lambda d: d["seconds"],
-            lambda d: f"load_atlas in a fresh process: {d['events']:,} events (the real ones too)",
+            lambda d: f"load_atlas in a fresh process: {d['records']:,} records checked fresh",
+            targets=(Target("<=", 2),),
         ),
         _figure(
             made,
@@ -1075,7 +1136,7 @@ def _scale(config: BenchConfig, n: int, work: Path, progress: Progress) -> list[
             f"{label} map build",
             "s",
             lambda m: m["build"],
-            build_note,
+            _build_note,
             targets=(Target("<=", 3), Target("<=", 1024, "peak")),
         ),
         _figure(
@@ -1093,12 +1154,66 @@ def _scale(config: BenchConfig, n: int, work: Path, progress: Progress) -> list[
             f"{label} app page load → map drawn",
             "s",
             lambda a: a["first_load"],
-            lambda a: f"first visit, loads every file; second visit {a['second_load']:.2f} s",
+            lambda a: f"first visit, index present; second visit {a['second_load']:.2f} s",
+            targets=(Target("<=", 5),),
             peak=False,
         ),
         _click_figure(app, f"{tag}.click", f"{label} app click → panel updated", config),
         _server_figure(
             app, f"{tag}.server_rss", f"{label} app server peak RSS", (Target("<=", 600),)
+        ),
+    ]
+
+
+def _build_note(m: dict[str, Any]) -> str:
+    from mapapp.popups import MAX_EVENTS_IN_POPUP
+
+    return (
+        f"view {m['view']:.2f} s + layers {m['draw']:.2f} s, from the record index; "
+        f"{m['venues']} venue markers, {m['links']} links; busiest province "
+        f"{m['busiest']:,} events, its popup lists {MAX_EVENTS_IN_POPUP}"
+    )
+
+
+def _index_figures(run: StepRun, tag: str, label: str) -> list[Result]:
+    return [
+        _figure(
+            run,
+            f"{tag}.index_build",
+            f"{label} record index, cold build",
+            "s",
+            lambda d: d["cold"],
+            lambda d: f"{d['files']:,} files parsed and indexed; {d['bytes'] / 1e6:,.1f} MB",
+            targets=(Target("<=", 60),),
+        ),
+        _figure(
+            run,
+            f"{tag}.index_check",
+            f"{label} record index, freshness check",
+            "s",
+            lambda d: d["unchanged"],
+            lambda _d: "what every query pays first when no file changed (a stat per file)",
+        ),
+        _figure(
+            run,
+            f"{tag}.index_update",
+            f"{label} record index, incremental update",
+            "s",
+            lambda d: d["incremental"],
+            lambda d: f"{EDITED_FILES} files edited, 1 added, 1 deleted: {d['changed']} re-read",
+        ),
+        _figure(
+            run,
+            f"{tag}.search",
+            f"{label} search, p95",
+            "ms",
+            lambda d: d["search_p95"] * 1000,
+            lambda d: (
+                f"p50 {d['search_p50'] * 1000:,.0f} ms over {len(SEARCHES)} queries × 5, "
+                "files checked at most once a second as in the app (the check is above)"
+            ),
+            targets=(Target("<=", 200),),
+            peak=False,
         ),
     ]
 

@@ -51,7 +51,7 @@ def draw(view: CooperationView, options: MapOptions, data: AtlasData) -> folium.
     if "context" in wanted:
         layers.context_layer(boundaries.context_countries(source), lang).add_to(fmap)
     if "provinces" in wanted:
-        scale = layers.event_scale(len(events) for events in view.events_by_unit.values())
+        scale = layers.event_scale(group.count for group in view.by_unit.values())
         lineages = {u: [u, *boundaries.predecessors_of(u, source)] for u in view.units["id"]}
         for country in view.selection.countries:
             layers.province_layer(

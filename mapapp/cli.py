@@ -283,7 +283,8 @@ def search(
 ) -> None:
     """Full-text search over events and agreements (titles, summaries, people, notes, places),
     in Vietnamese and English, best match first, with the matched words in context."""
-    from loaders.index import RecordIndex, UnknownPlaceError, units_for
+    from loaders.history import UnknownPlaceError, units_for
+    from loaders.index import RecordIndex
 
     if kind is not None and kind not in SEARCH_KINDS:
         raise typer.BadParameter(

@@ -125,7 +125,15 @@ LABELS: dict[str, dict[Lang, str]] = {
     "col_link": {"vi": "Liên kết", "en": "Link"},
     "col_publishers": {"vi": "Nơi đăng", "en": "Published by"},
     "boundaries_from": {"vi": "Ranh giới", "en": "Boundaries"},
-    "filter_list": {"vi": "Lọc theo chữ", "en": "Filter by text"},
+    "filter_list": {
+        "vi": "Tìm trong sự kiện (tiêu đề, tóm tắt, người, địa danh; có dấu hay không dấu)",
+        "en": "Search the events (titles, summaries, people, places; accents optional)",
+    },
+    "search_found": {
+        "vi": "Kết quả phù hợp nhất trước; chữ khớp nằm trong [ ] ở cột Đoạn khớp.",
+        "en": "Best matches first; the Match column shows the matched words in [brackets].",
+    },
+    "col_match": {"vi": "Đoạn khớp", "en": "Match"},
     "whole_list": {
         "vi": "Mọi sự kiện theo bộ lọc hiện tại, mới nhất trước; bấm tiêu đề cột để sắp xếp.",
         "en": "Every event under the current filters, newest first; click a header to sort.",

@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 from branca.colormap import StepColormap
 
-from loaders.atlas import CooperationView, Venue
+from loaders.atlas import NO_EVENTS, CooperationView, Venue
 from loaders.boundaries import Unit
 from loaders.events import Agreement
 from mapapp import popups
@@ -74,7 +74,7 @@ def province_layer(
         count = view.event_count(unit_id)
         popup = with_popup and popups.province_popup(
             unit,
-            view.events_by_unit.get(unit_id, []),
+            view.by_unit.get(unit_id, NO_EVENTS),
             view.counterparts(unit_id),
             lang,
             units,
@@ -197,13 +197,13 @@ def _venue_feature(venue: Venue, lang: Lang, units: dict[str, Unit]) -> dict:
     """One venue as a GeoJSON point whose tooltip and popup travel as properties."""
     lines = [
         popups.event_line(e, lang, units, detailed=False)  # the provinces' popups have more
-        for e in venue.events[: popups.MAX_EVENTS_IN_POPUP]
+        for e in venue.events.newest[: popups.MAX_EVENTS_IN_POPUP]
     ]
-    extra = len(venue.events) - len(lines)
+    extra = venue.events.count - len(lines)
     more = f"<p>{html_text(t('more', lang, n=extra))}</p>" if extra > 0 else ""
     place = popups.unit_name(units.get(venue.unit), lang, venue.unit or "")
     heading = f"<h4>{html_text(venue.name)} ({html_text(place)})</h4>"
-    count = f"{html_text(venue.name)}: {html_text(count_label(len(venue.events), lang))}"
+    count = f"{html_text(venue.name)}: {html_text(count_label(venue.events.count, lang))}"
     return {
         "type": "Feature",
         "properties": {

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import folium
 
+from loaders.atlas import EventGroup
 from loaders.boundaries import Unit
 from loaders.events import Agreement, Event, Series, Source
 from mapapp.escaping import html_text, map_fragment
@@ -106,7 +107,7 @@ def event_line(
 
 def province_popup(
     unit: Unit,
-    events: list[Event],
+    events: EventGroup,
     counterparts: list[tuple[str, int]],
     lang: Lang,
     units: dict[str, Unit],
@@ -121,14 +122,13 @@ def province_popup(
         html.append(
             f"<p><i>{html_text(t('formerly', lang))}: {html_text(', '.join(former))}</i></p>"
         )
-    html.append(f"<p><b>{html_text(t('history', lang))}</b> ({len(events)})</p>")
-    if events:
-        lines = [
-            event_line(e, lang, units, exclude=set(lineage)) for e in events[:MAX_EVENTS_IN_POPUP]
-        ]
+    html.append(f"<p><b>{html_text(t('history', lang))}</b> ({events.count})</p>")
+    shown = events.newest[:MAX_EVENTS_IN_POPUP]
+    if shown:
+        lines = [event_line(e, lang, units, exclude=set(lineage)) for e in shown]
         html.append("<ul>" + "".join(lines) + "</ul>")
-        if len(events) > MAX_EVENTS_IN_POPUP:
-            html.append(f"<p>{html_text(t('more', lang, n=len(events) - MAX_EVENTS_IN_POPUP))}</p>")
+        if events.count > len(shown):
+            html.append(f"<p>{html_text(t('more', lang, n=events.count - len(shown)))}</p>")
     else:
         html.append(f"<p>{html_text(t('no_events', lang))}</p>")
     if counterparts:
@@ -136,7 +136,7 @@ def province_popup(
             f"{unit_name(units.get(u), lang, u)} ({n})" for u, n in counterparts[:8]
         )
         html.append(f"<p><b>{html_text(t('counterparts', lang))}</b>: {html_text(partners)}</p>")
-    referenced = dict.fromkeys(ref.id for e in events for ref in e.agreements)
+    referenced = dict.fromkeys(ref.id for e in events.newest for ref in e.agreements)
     if referenced:
         titles = [getattr(agreements[a].title, lang) for a in referenced if a in agreements]
         items = "".join(f"<li>{html_text(x)}</li>" for x in titles[:8])

@@ -194,8 +194,8 @@ def test_the_panel_counts_what_the_map_shades_for_every_province() -> None:
     data = load_atlas()
     view = cooperation_view(Selection(COUNTRIES, None, None, None, None), data)
     for unit_id in view.units["id"]:
-        history = unit_history(unit_id, events=view.events, agreements=data.agreements.values())
-        shaded = len(view.events_by_unit.get(unit_id, []))
+        history = unit_history(unit_id)
+        shaded = view.event_count(unit_id)
         assert history_counts(history, view, unit_id, "en").startswith(f"{shaded} as a party")
-    hanoi = unit_history("vn-hanoi", events=view.events, agreements=data.agreements.values())
+    hanoi = unit_history("vn-hanoi")
     assert "held here or naming it" in history_counts(hanoi, view, "vn-hanoi", "en")

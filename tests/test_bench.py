@@ -13,7 +13,7 @@ import pytest
 
 from loaders import boundaries
 from loaders._io import DataSource
-from loaders.events import check_events, load_events
+from loaders.events import check_events, load_agreements, load_events
 from loaders.synthetic import synthetic_events, write_events
 from mapapp.bench import Result, Target, table_rows
 
@@ -94,7 +94,10 @@ def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
     app = [f"app.{k}" for k in ("first_load", "second_load", "click", "server_rss")]
     scale = [
         f"scale.20.{k}"
-        for k in ("generate", "write", "load", "build", "html", "page_load", "click", "server_rss")
+        for k in (
+            *("generate", "write", "index_build", "index_check", "index_update", "search"),
+            *("load", "build", "html", "page_load", "click", "server_rss"),
+        )
     ]
     assert list(results) == [*geocode, *load, *export, "ingest.seeds", *app, *scale]
     assert report["failed"] == []
@@ -106,7 +109,7 @@ def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
     assert results["export.size"]["targets"][0] == {"target": "≤ 2.00 MB", "met": True}
     if importlib.util.find_spec("matplotlib") and importlib.util.find_spec("mapclassify"):
         assert results["export.size"]["baseline"] > 0.1
-    total = len(load_events()) + 20
-    assert f"{total:,} events" in results["scale.20.load"]["note"]
+    total = len(load_events()) + len(load_agreements()) + 20  # one added, one deleted since
+    assert f"{total:,} records" in results["scale.20.load"]["note"]
     assert results["ingest.seeds"]["note"].startswith("skipped: no seed articles")
     assert all(results[key]["note"] == "skipped: --quick runs no browser" for key in app)

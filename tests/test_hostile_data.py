@@ -35,7 +35,7 @@ def hostile_page(hostile_source) -> str:
 
 def test_the_hostile_records_load_so_the_payloads_reach_the_page(hostile_source) -> None:
     atlas = load_atlas(hostile_source)
-    assert [e.id for e in atlas.events if e.id == "hostile-event"] == ["hostile-event"]
+    assert [e.id for e in atlas.index.events() if e.id == "hostile-event"] == ["hostile-event"]
     assert "hostile-agreement" in atlas.agreements
     assert all(PAYLOAD in c.pair_name for c in atlas.crossings)
 
@@ -85,7 +85,7 @@ def test_csv_cells_of_plain_text_and_numbers_are_unchanged() -> None:
 def test_the_app_csv_download_has_no_formula_cells(hostile_source) -> None:
     from mapapp import app
 
-    csv_text, _geojson = app.cached_event_files.__wrapped__(hostile_source, Selection())
+    csv_text, _geojson = app.cached_event_files.__wrapped__(hostile_source, Selection(), "v")
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     cells = [cell for row in rows for cell in row.values() if cell]
     assert not [cell for cell in cells if cell.startswith(("=", "+", "@"))]

@@ -14,8 +14,8 @@ import pytest
 
 from loaders._io import DataSource, embedded
 from loaders.events import load_agreements, load_events, read_events
-from loaders.history import unit_history
-from loaders.index import RecordIndex, UnknownPlaceError, units_for
+from loaders.history import UnknownPlaceError, unit_history, units_for
+from loaders.index import RecordIndex
 
 EMBEDDED_EVENTS = Path(str(embedded("events")))
 EMBEDDED_AGREEMENTS = Path(str(embedded("agreements")))

@@ -54,7 +54,7 @@ def test_labels_switch_to_vietnamese() -> None:
 
 def test_sekong_popup_shows_the_2025_hue_talks(full_html: str) -> None:
     view = cooperation_view(Selection())
-    sekong = [e.id for e in view.events_by_unit["la-sekong"]]
+    sekong = [e.id for e in view.by_unit["la-sekong"].newest]
     assert sekong[0] == "sekong-border-guard-annual-talks-2025"  # newest first
     # The popup HTML is embedded in the page (as JSON inside the GeoJSON layer).
     assert "2025-12-09" in full_html
@@ -69,7 +69,7 @@ def test_province_popup_lists_history_partners_and_sources() -> None:
     units = {u.id: u for u in read_units()}
     html = popups.province_popup(
         units["la-sekong"],
-        view.events_by_unit["la-sekong"],
+        view.by_unit["la-sekong"],
         view.counterparts("la-sekong"),
         "en",
         units,
@@ -106,7 +106,7 @@ def test_the_period_filter_changes_the_counts() -> None:
     assert everything.event_count("la-sekong") == _naming({"la-sekong"})
     assert recent.event_count("la-sekong") == _naming({"la-sekong"}, since=date(2025, 1, 1))
     assert 0 < recent.event_count("la-sekong") < everything.event_count("la-sekong")
-    assert len(recent.events) < len(everything.events)
+    assert recent.total == len(recent.events()) < everything.total == len(everything.events())
 
 
 def test_history_follows_the_lineage_onto_the_units_of_the_map_date() -> None:
@@ -141,7 +141,7 @@ def test_a_javascript_source_url_is_rejected_when_the_record_loads(tmp_path: Pat
     record["sources"][0]["url"] = "javascript:alert(1)"
     path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
     data = load_atlas(DataSource(data_dir))
-    assert not any(e.id == "hostile-event" for e in data.events)
+    assert not any(e.id == "hostile-event" for e in data.index.events())
     html = build_map(Selection(), data=data).get_root().render()
     assert not re.search(r"href=[\"']?javascript:", html, re.IGNORECASE)
 
