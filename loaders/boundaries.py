@@ -379,6 +379,36 @@ def border_units(
     return picked.sort_values(["country", "shared_km"], ascending=[False, False])
 
 
+LENGTH_METHOD = "geodesic on the WGS84 ellipsoid with pyproj's Geod, along the embedded line"
+
+
+class BorderLength(BaseModel):
+    """How long a border line is: as measured on the embedded line, and as officially given."""
+
+    model_config = ConfigDict(frozen=True)
+
+    border: Border
+    km: float  # measured: geodesic length of the embedded line (LENGTH_METHOD)
+    official_km: float | None = None
+    approximate: str | None = None  # why ``km`` is off the official figure by more than allowed
+
+
+def border_length(border: str, source: DataSource = EMBEDDED) -> BorderLength:
+    """The length of ``border``'s line, measured on the most detailed line the data has (the
+    embedded one), with the official figure and, when the two disagree by more than
+    ``border_length_tolerance``, the documented reason (or a note that there is none)."""
+    if border not in BORDERS:
+        raise ValueError(f"unknown border {border!r}: expected one of {', '.join(BORDERS)}")
+    km = geodesic_length_km(border_lines(source)[border])
+    facts = official_facts(source)
+    official = next((f for f in facts.border_lengths if f.border == border), None)
+    if official is None:
+        return BorderLength(border=border, km=km)
+    off = abs(km - official.km) / official.km > facts.border_length_tolerance
+    reason = (official.approximate or "no reason documented") if off else None
+    return BorderLength(border=border, km=km, official_km=official.km, approximate=reason)
+
+
 def geodesic_length_km(geometry: shapely.Geometry) -> float:
     """Length on the WGS84 ellipsoid, in kilometres."""
     return GEOD.geometry_length(geometry) / 1000.0 if not geometry.is_empty else 0.0
@@ -426,6 +456,13 @@ class OfficialArea(BaseModel):
     note: str | None = None
 
 
+class OfficialBorderLength(BaseModel):
+    border: Border
+    km: float
+    # Why the embedded line may measure more than the tolerance off ``km``: reported, not enforced.
+    approximate: str | None = None
+
+
 class OfficialFacts(BaseModel):
     """Published facts the embedded boundaries must agree with (``official.yaml``)."""
 
@@ -435,6 +472,9 @@ class OfficialFacts(BaseModel):
     area_tolerance: float
     coverage_tolerance_km2: float
     border_min_shared_km: float
+    # Optional, so an official.yaml written before lengths were checked still loads.
+    border_lengths: list[OfficialBorderLength] = []
+    border_length_tolerance: float = 0.05
 
 
 def official_facts(source: DataSource = EMBEDDED) -> OfficialFacts:
@@ -463,6 +503,7 @@ def check_boundaries(source: DataSource) -> list[Problem]:
         _check_coverage,
         _check_border_units,
         _check_areas,
+        _check_border_lengths,
     )
     return [problem for check in checks for problem in check(units, facts, source)]
 
@@ -609,6 +650,28 @@ def _check_areas(
                     source.label(GEOMETRY_FILE),
                     f"area {area:,.0f} km² is {off:+.0%} off the official {expected.km2:,.0f} km²",
                     record=expected.id,
+                )
+            )
+    return problems
+
+
+def _check_border_lengths(
+    _: gpd.GeoDataFrame, facts: OfficialFacts, source: DataSource
+) -> list[Problem]:
+    """A line more than the tolerance off its official length, with no documented reason."""
+    problems = []
+    for expected in facts.border_lengths:
+        if expected.approximate:
+            continue  # the disagreement is documented in official.yaml and SOURCES.md
+        km = geodesic_length_km(border_lines(source)[expected.border])
+        off = (km - expected.km) / expected.km
+        if abs(off) > facts.border_length_tolerance:
+            problems.append(
+                Problem(
+                    "boundaries.border_lengths",
+                    source.label(GEOMETRY_FILE),
+                    f"line is {km:,.0f} km, {off:+.0%} off the official {expected.km:,.0f} km",
+                    record=expected.border,
                 )
             )
     return problems

