@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import random
 import re
 import sqlite3
 import stat
@@ -351,7 +352,8 @@ def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA journal_mode = WAL")  # readers never wait for a builder
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # once per file
+            _when_unlocked(lambda: db.execute("PRAGMA journal_mode = WAL"))  # readers never wait
         if _schema_version(db) is None:
             with _write(db):
                 if _schema_version(db) is None:  # nobody created it while we waited
@@ -364,6 +366,20 @@ def _open(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _when_unlocked(statement: Callable[[], object]) -> None:
+    """Run ``statement``, retrying while another connection holds the lock: switching to WAL
+    needs the file to itself and, unlike a transaction, does not wait on SQLite's busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.1))
 
 
 def _schema_version(db: sqlite3.Connection) -> str | None:

@@ -240,20 +240,27 @@ def events(
     as_json: JsonFlag = False,
 ) -> None:
     """List cooperation events, newest first; --province follows that unit's lineage."""
-    from loaders.events import read_events
-    from loaders.history import UnknownUnitError, filter_events, unit_history
+    from loaders.history import UnknownUnitError, unit_history
+    from loaders.index import RecordIndex
 
     first, last = _period_bound(start, "--from"), _period_bound(end, "--to", last=True)
     kinds = None if kind is None else [kind]
-    found, problems = read_events(State.source)
-    _warn_left_out(problems)
+    index = RecordIndex(State.source)
+    _sync_with_progress(index)
+    _warn_left_out(index.problems())
     via: dict[str, str] = {}
     if province is None:
-        found = filter_events(found, start=first, end=last, kinds=kinds)
+        found = index.events(start=first, end=last, kinds=kinds)
     else:
         try:
             history = unit_history(
-                province, State.source, start=first, end=last, kinds=kinds, include_agreements=False
+                province,
+                State.source,
+                start=first,
+                end=last,
+                kinds=kinds,
+                include_agreements=False,
+                index=index,
             )
         except UnknownUnitError as error:
             typer.echo(f"error: {error.args[0]}", err=True)
