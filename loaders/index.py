@@ -36,6 +36,7 @@ import random
 import re
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
@@ -53,6 +54,7 @@ from loaders.gazetteer import ascii_words, iter_entries
 SCHEMA_VERSION = "2"
 FOLDERS: dict[str, type[Event] | type[Agreement]] = {"events": Event, "agreements": Agreement}
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's timestamp granularity
+WATCH_RECHECK_S = 60.0  # a watched index is still checked in full this often
 BUSY_TIMEOUT_S = 60.0  # how long a process waits for another one's build to commit
 TITLE, BODY, PLACES = 10.0, 1.0, 4.0  # bm25 weights: a word in the title counts most
 SNIPPET_WORDS = 14
@@ -164,6 +166,8 @@ class RecordIndex:
         self.max_age_s = max_age_s
         self._checked_at: float | None = None  # time.monotonic() of the last check
         self._files = _FileCache()
+        self._changed = threading.Event()  # set by the file watcher (see watch())
+        self._watching = False
 
     # --- queries ------------------------------------------------------------------------------
 
@@ -313,9 +317,39 @@ class RecordIndex:
         finally:
             self.max_age_s = before
 
+    def watch(self) -> bool:
+        """Learn of changed record files from the operating system (inotify and the like)
+        instead of checking every file before a query: a long-running process (the app) then
+        answers at 100,000 records without a second of ``stat`` calls per click. Every
+        :data:`WATCH_RECHECK_S` the files are still checked in full, for file systems that send
+        no events (network mounts). False if no folder could be watched."""
+        if self._watching:
+            return True
+        from watchdog.observers import Observer
+
+        observer = Observer()
+        observer.daemon = True
+        handler = _ChangeHandler(self._changed)
+        folders = [folder for folder in _record_folders(self.source) if folder.is_dir()]
+        try:
+            for folder in folders:
+                observer.schedule(handler, str(folder), recursive=False)
+            observer.start()
+        except OSError:  # no inotify watches left, an unsupported file system ...
+            return False
+        self._watching = bool(folders)
+        self._changed.set()  # anything may have changed before the watch began
+        return self._watching
+
     def _ensure_fresh(self, db: sqlite3.Connection) -> None:
         checked = self._checked_at
-        if checked is None or time.monotonic() - checked > self.max_age_s:
+        age = math.inf if checked is None else time.monotonic() - checked
+        if self._watching:
+            stale = self._changed.is_set() or age > WATCH_RECHECK_S
+        else:
+            stale = age > self.max_age_s
+        if stale:
+            self._changed.clear()  # before syncing: a change made during the sync sets it again
             _sync(db, self.source, self._files, None)
             self._checked_at = time.monotonic()
 
@@ -482,6 +516,41 @@ def _next_generation(db: sqlite3.Connection) -> None:
 def _meta(db: sqlite3.Connection, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
+
+
+# What a file watcher reports: a write, not a read (the index's own reads send "opened" and
+# "closed_no_write" events, which must not mark it stale).
+_CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
+
+
+class _ChangeHandler:
+    """Sets ``changed`` when a record file (or a record folder) changes (watchdog calls
+    ``dispatch`` with each event, as on its ``FileSystemEventHandler``)."""
+
+    def __init__(self, changed: threading.Event) -> None:
+        self.changed = changed
+
+    def dispatch(self, event: object) -> None:
+        if getattr(event, "event_type", None) not in _CHANGES:
+            return
+        paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
+        if any(_is_record_path(os.fsdecode(path)) for path in paths if path):
+            self.changed.set()
+
+
+def _is_record_path(path: str) -> bool:
+    """A record file, or a record folder itself (created, moved or deleted whole); not the
+    index's own files or anything else that lives beside them."""
+    name = os.path.basename(path)
+    return name.endswith(".yaml") or name in FOLDERS
+
+
+def _record_folders(source: DataSource) -> list[Path]:
+    folders = [Path(str(embedded(folder))) for folder in FOLDERS]
+    if source.user_dir is not None:
+        folders += [source.user_dir / folder for folder in FOLDERS]
+        folders.append(source.user_dir)  # a record folder created after the watch began
+    return folders
 
 
 def _list_files(source: DataSource) -> dict[str, _Listed]:

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import shutil
 import sqlite3
+import time
 from datetime import date
 from pathlib import Path
 
@@ -141,6 +142,31 @@ def test_an_added_edited_and_deleted_file_is_seen_on_the_next_query(data_dir: Pa
     path.unlink()
     assert index.search("zanzibor") == []
     assert index.count() == len(load_events()) + len(load_agreements())
+
+
+def test_a_watched_index_sees_changes_without_checking_every_file(data_dir: Path) -> None:
+    index = RecordIndex(DataSource(data_dir), data_dir / "index.sqlite")
+    assert index.watch()
+    assert index.search("zanzibar") == []
+    write_event(data_dir, "test-watched-event", "Zanzibar talks")
+    found = _eventually(lambda: [hit.id for hit in index.search("zanzibar")])
+    assert found == ["test-watched-event"]
+
+    def no_check_made() -> bool:  # the write's trailing events may still cause one check
+        checked = index._checked_at
+        index.search("zanzibar")
+        return index._checked_at == checked
+
+    assert _eventually(no_check_made)  # once nothing changes, queries check no file
+
+
+def _eventually(probe, seconds: float = 10.0):
+    """``probe()`` once it is truthy (a file event reaches the watcher within milliseconds, but
+    a loaded machine may take longer), else its last value."""
+    deadline = time.monotonic() + seconds
+    while not (found := probe()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return found
 
 
 def test_a_broken_file_is_listed_not_indexed_and_indexed_once_fixed(data_dir: Path) -> None:
