@@ -147,12 +147,21 @@ _DROP_MARKS = {mark: None for mark in range(0x300, 0x370)} | {
 }
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _transliterate(run: re.Match[str]) -> str:
+    # unidecode maps character by character, so a run of them gives what the whole text would;
+    # NFC first so that what NFD split and the table did not drop is one character again.
+    return unidecode(unicodedata.normalize("NFC", run.group()))
+
+
 def ascii_words(text: str) -> list[str]:
     """ASCII lower-case words: "Đắk-Lắk" -> ["dak", "lak"]."""
     if not text.isascii():
         stripped = unicodedata.normalize("NFD", text).translate(_DROP_MARKS)
-        # unidecode decides whenever the fast path leaves anything but ASCII (œ, Lao script ...)
-        text = stripped if stripped.isascii() else unidecode(unicodedata.normalize("NFC", text))
+        # unidecode decides whatever the fast path leaves that is not ASCII (œ, "–", Lao script)
+        text = stripped if stripped.isascii() else _NOT_ASCII.sub(_transliterate, stripped)
     return [word for word in _NOT_ALNUM.split(text.lower()) if word]
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import multiprocessing
 import os
 import random
 import re
@@ -39,11 +40,13 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources.abc import Traversable
+from itertools import islice
 from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
@@ -58,6 +61,9 @@ WATCH_RECHECK_S = 60.0  # a watched index is still checked in full this often
 BUSY_TIMEOUT_S = 60.0  # how long a process waits for another one's build to commit
 TITLE, BODY, PLACES = 10.0, 1.0, 4.0  # bm25 weights: a word in the title counts most
 SNIPPET_WORDS = 14
+BATCH_FILES = 2_000  # files parsed, then stored in one transaction: bounded memory, resumable
+PARALLEL_FROM = 2_000  # files to parse before worker processes pay for their start
+PARSE_CHUNK = 200
 MAX_SQL_VARIABLES = 900  # below SQLite's oldest default limit of 999 per statement
 SEARCH_LIMIT = 50
 INDEX_DIR_ENV = "BORDERATLAS_INDEX_DIR"
@@ -443,16 +449,6 @@ def _remove(path: Path) -> None:
 # --- syncing ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Read:
-    """A record file's content as read now: its digest and its record, or why it has none."""
-
-    sha256: str
-    record: Event | Agreement | None
-    problem: str | None
-    read_ns: int
-
-
 @dataclass
 class _FileCache:
     """What the index holds per file, as last read from it; re-read when another process (or
@@ -484,26 +480,49 @@ def _sync(
     gone = [path for path in known if path not in listed]
     if not stale and not gone:
         return 0
-    reads = _read_all(stale, progress)
+    changed = _forget(db, gone)
+    done = 0
+    with _parser(len(stale)) as parse:
+        parsed = parse(partial(_parse_file, names=names), stale)  # workers run ahead of storing
+        while batch := list(islice(parsed, BATCH_FILES)):
+            changed += _store(db, batch)
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(stale))
+    return len(changed)
+
+
+def _forget(db: sqlite3.Connection, gone: list[str]) -> list[str]:
+    """Delete the records of files that no longer exist; the paths deleted."""
+    if not gone:
+        return []
     with _write(db):
-        known = _known(db)  # again under the lock: another process may have done the work
-        changed = [path for path in gone if path in known]
-        for path in changed:
+        deleted = [path for path in gone if path in _known(db)]  # not already by another process
+        for path in deleted:
             _delete(db, path)
-        for file in stale:
-            read = reads[file.path]
+        _next_generation(db)
+    return deleted
+
+
+def _store(db: sqlite3.Connection, parsed: list[_Parsed]) -> list[str]:
+    """One batch of files in one transaction: each changed file's record replaces the old one,
+    an unchanged one (same digest, new time) only gets its new time. The paths changed."""
+    with _write(db):
+        known = _known(db, [file.path for file in parsed])  # under the lock: re-check the work
+        changed = []
+        for file in parsed:
             before = known.get(file.path)
-            if before is None or before.sha256 != read.sha256:
+            if before is None or before.sha256 != file.sha256:
                 _delete(db, file.path)
-                _insert(db, file.path, read, names)
+                _insert(db, file)
                 changed.append(file.path)
             db.execute(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                (file.path, file.size, file.mtime_ns, read.sha256, read.read_ns, read.problem),
+                (file.path, file.size, file.mtime_ns, file.sha256, file.read_ns, file.problem),
             )
         _resolve_duplicates(db, changed)
         _next_generation(db)
-    return len(changed)
+    return changed
 
 
 def _next_generation(db: sqlite3.Connection) -> None:
@@ -591,9 +610,17 @@ def _size_and_time(entry: os.DirEntry) -> tuple[int, int]:
     return (found.st_size, found.st_mtime_ns) if stat.S_ISREG(found.st_mode) else (-1, -1)
 
 
-def _known(db: sqlite3.Connection) -> dict[str, _Indexed]:
-    rows = db.execute("SELECT path, size, mtime_ns, sha256, indexed_ns FROM files")
-    return {path: _Indexed(*values) for path, *values in rows}
+def _known(db: sqlite3.Connection, paths: list[str] | None = None) -> dict[str, _Indexed]:
+    """What the index holds per file (of ``paths``, or of every file)."""
+    sql = "SELECT path, size, mtime_ns, sha256, indexed_ns FROM files"
+    if paths is None:
+        return {path: _Indexed(*values) for path, *values in db.execute(sql)}
+    found = {}
+    for at in range(0, len(paths), MAX_SQL_VARIABLES):
+        chunk = paths[at : at + MAX_SQL_VARIABLES]
+        rows = db.execute(f"{sql} WHERE path IN ({', '.join('?' * len(chunk))})", chunk)
+        found.update({path: _Indexed(*values) for path, *values in rows})
+    return found
 
 
 def _maybe_changed(file: _Listed, indexed: _Indexed | None) -> bool:
@@ -605,30 +632,69 @@ def _maybe_changed(file: _Listed, indexed: _Indexed | None) -> bool:
     )
 
 
-def _read_all(files: list[_Listed], progress: Progress | None) -> dict[str, _Read]:
-    reads = {}
-    for done, file in enumerate(files, 1):
-        reads[file.path] = _read(file)
-        if progress is not None:
-            progress(done, len(files))
-    return reads
+@contextmanager
+def _parser(files: int) -> Iterator[Callable]:
+    """A ``map`` that parses files: in worker processes (one per core) when there are many,
+    since parsing YAML and validating records is most of a cold build; here otherwise."""
+    workers = os.cpu_count() or 1
+    if files < PARALLEL_FROM or workers < 2:
+        yield map
+        return
+    # spawn, not fork: the app calls this from one of Streamlit's threads
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield partial(pool.map, chunksize=PARSE_CHUNK)
 
 
-def _read(file: _Listed) -> _Read:
+@dataclass(frozen=True)
+class _Parsed:
+    """A record file read and turned into rows, ready to store (plain data: it crosses from a
+    worker process)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    read_ns: int
+    problem: str | None = None
+    record: tuple | None = None  # (id, kind, first, last, event_kind, json)
+    units: tuple[tuple[str, str, str | None], ...] = ()
+    texts: tuple[str, str, str] = ("", "", "")
+
+
+def _parse_file(file: _Listed, names: UnitNames) -> _Parsed:
     read_ns = time.time_ns()  # before reading: a later edit must look newer than this
+    stats = (file.path, file.size, file.mtime_ns)
     entry = Path(file.entry) if isinstance(file.entry, str) else file.entry
     if unreadable := not_a_regular_file(entry):
-        return _Read("", None, unreadable, read_ns)
+        return _Parsed(*stats, "", read_ns, unreadable)
     data = entry.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return _Read(digest, None, f"line {line}: not UTF-8 text", read_ns)
+        return _Parsed(*stats, digest, read_ns, f"line {line}: not UTF-8 text")
     record, errors = parse_record(text, FOLDERS[file.path.split("/")[0]])
-    problem = "; ".join(f"{field}: {message}" if field else message for field, message in errors)
-    return _Read(digest, record, problem or None, read_ns)
+    if record is None:
+        problems = (f"{field}: {message}" if field else message for field, message in errors)
+        return _Parsed(*stats, digest, read_ns, "; ".join(problems))
+    units = _units_named(record)
+    texts = _texts(record, [unit for unit, _side, _name in units], names)
+    return _Parsed(*stats, digest, read_ns, None, _record_row(record), tuple(units), texts)
+
+
+def _record_row(record: Event | Agreement) -> tuple:
+    when = record.date if isinstance(record, Event) else record.signed
+    last = record.end_date if isinstance(record, Event) and record.end_date else when
+    return (
+        record.id,
+        _kind(record),
+        when.start.toordinal() if when else None,
+        last.end.toordinal() if last else None,
+        record.kind.value if isinstance(record, Event) else None,
+        record.model_dump_json(exclude_defaults=True),
+    )
 
 
 def _delete(db: sqlite3.Connection, path: str) -> None:
@@ -639,33 +705,21 @@ def _delete(db: sqlite3.Connection, path: str) -> None:
         db.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
 
 
-def _insert(db: sqlite3.Connection, path: str, read: _Read, names: UnitNames) -> None:
-    record = read.record
-    if record is None:
+def _insert(db: sqlite3.Connection, file: _Parsed) -> None:
+    if file.record is None:
         return
-    when = record.date if isinstance(record, Event) else record.signed
-    last = record.end_date if isinstance(record, Event) and record.end_date else when
     row = db.execute(
         "INSERT INTO records (path, id, kind, first, last, event_kind, json, shadowed) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-        (
-            path,
-            record.id,
-            _kind(record),
-            when.start.toordinal() if when else None,
-            last.end.toordinal() if last else None,
-            record.kind.value if isinstance(record, Event) else None,
-            record.model_dump_json(exclude_defaults=True),
-        ),
+        (file.path, *file.record),
     )
-    units = _units_named(record)
     db.executemany(
         "INSERT INTO record_units VALUES (?, ?, ?, ?)",
-        [(row.lastrowid, unit, side, name) for unit, side, name in units],
+        [(row.lastrowid, unit, side, name) for unit, side, name in file.units],
     )
     db.execute(
         "INSERT INTO record_text (rowid, title, body, places) VALUES (?, ?, ?, ?)",
-        (row.lastrowid, *_texts(record, [unit for unit, _side, _name in units], names)),
+        (row.lastrowid, *file.texts),
     )
 
 

@@ -222,6 +222,27 @@ def _build(data_dir: str, path: str, start: multiprocessing.synchronize.Barrier)
     return RecordIndex(DataSource(Path(data_dir)), Path(path)).sync()
 
 
+def test_worker_processes_build_the_same_index_as_one_process(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.rmtree(data_dir / "events")
+    shutil.copytree(EMBEDDED_EVENTS, data_dir / "events")
+    serial = RecordIndex(DataSource(data_dir), data_dir / "serial.sqlite")
+    serial.sync()
+    monkeypatch.setattr("loaders.index.PARALLEL_FROM", 10)
+    monkeypatch.setattr("loaders.index.BATCH_FILES", 100)  # several transactions, in order
+    parallel = RecordIndex(DataSource(data_dir), data_dir / "parallel.sqlite")
+    progress: list[tuple[int, int]] = []
+    parallel.sync(lambda done, total: progress.append((done, total)))
+    total = len(list((data_dir / "events").iterdir())) + len(load_agreements())
+    assert progress[-1] == (total, total) and len(progress) == -(-total // 100)
+    assert ids(parallel.records()) == ids(serial.records())
+    assert parallel.unit_rows() == serial.unit_rows()
+    assert [h.id for h in parallel.search("Sê Kông", limit=500)] == [
+        h.id for h in serial.search("Sê Kông", limit=500)
+    ]
+
+
 def test_concurrent_builders_leave_one_consistent_index(data_dir: Path) -> None:
     shutil.rmtree(data_dir / "events")
     shutil.copytree(EMBEDDED_EVENTS, data_dir / "events")
