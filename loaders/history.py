@@ -8,9 +8,11 @@ foreign provinces it met in joint events.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 
 from loaders import boundaries
 from loaders._errors import BorderAtlasError
@@ -24,7 +26,8 @@ from loaders.events import (
     load_agreements,
 )
 from loaders.gazetteer import normalize_name
-from loaders.index import RecordIndex, unit_names
+from loaders.index import RecordIndex, UnitRow, unit_names
+from loaders.vocabulary import COUNTRIES
 
 
 class UnknownUnitError(BorderAtlasError, KeyError):
@@ -87,9 +90,8 @@ def unit_history(
     source = source or DataSource()
     lineage = lineage_of(unit_id, source)
     if events is None and agreements is None:
-        wanted = [kind.value for kind in kinds or EventKind]
-        wanted += ["agreement"] if include_agreements and kinds is None else []
         index = index or RecordIndex(source)
+        wanted = _kinds_wanted(kinds, include_agreements)
         named = index.records(units=lineage, start=start, end=end, kinds=wanted)
         events = [record for record in named if isinstance(record, Event)]
         agreements = [record for record in named if isinstance(record, Agreement)]
@@ -99,6 +101,50 @@ def unit_history(
         entries += [HistoryEntry(a, via) for a in agreements if (via := _named(lineage, a))]
     keep = _Filter(start, end, None if kinds is None else set(kinds), country)
     return sorted((entry for entry in entries if keep(entry.record)), key=_newest_first)
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """The newest entries of a unit's history, and what the whole history holds: what a panel
+    shows of a province with thousands of records, reading only the records it lists."""
+
+    entries: list[HistoryEntry]  # newest first, at most the limit asked for
+    total: int  # records in the whole history
+    agreements: int  # of which agreements
+    per_year: dict[int, int]  # dated records per year
+
+
+def history_page(
+    unit_id: str,
+    source: DataSource | None = None,
+    *,
+    limit: int,
+    start: date | None = None,
+    end: date | None = None,
+    kinds: Iterable[EventKind] | None = None,
+    index: RecordIndex | None = None,
+) -> HistoryPage:
+    """:func:`unit_history`'s first ``limit`` entries, with the counts of all of them."""
+    source = source or DataSource()
+    lineage = lineage_of(unit_id, source)
+    index = index or RecordIndex(source)
+    wanted = _kinds_wanted(kinds, include_agreements=True)
+    with index.snapshot():  # the counts and the entries from one state of the files
+        dated = index.dates(units=lineage, start=start, end=end, kinds=wanted)
+        records = index.records(units=lineage, start=start, end=end, kinds=wanted, limit=limit)
+    per_year = Counter(day.year for _kind, day in dated if day is not None)
+    return HistoryPage(
+        entries=[HistoryEntry(record, _named(lineage, record) or unit_id) for record in records],
+        total=len(dated),
+        agreements=sum(kind == "agreement" for kind, _day in dated),
+        per_year=dict(sorted(per_year.items())),
+    )
+
+
+def _kinds_wanted(kinds: Iterable[EventKind] | None, include_agreements: bool) -> list[str]:
+    """The index's record kinds for a history filter: agreements come only with every kind."""
+    wanted = [kind.value for kind in kinds or EventKind]
+    return wanted + (["agreement"] if include_agreements and kinds is None else [])
 
 
 def filter_events(
@@ -131,24 +177,38 @@ def counterparts(
     """
     source = source or DataSource()
     lineage = set(lineage_of(unit_id, source))
-    if events is None:
-        kinds = [kind.value for kind in EventKind]
-        events = [
-            e
-            for e in RecordIndex(source).records(units=lineage, kinds=kinds)
-            if isinstance(e, Event)
-        ]
+    if events is None:  # the provinces each event names, from the index, reading no record
+        rows = (index or RecordIndex(source)).unit_rows(units=lineage, kinds=EVENT_KINDS)
+        sides = [(key[1], _provinces(list(group))) for key, group in groupby(rows, _record_key)]
+    else:
+        sides = [(event.id, event.provinces) for event in events]
     met: dict[str, set[str]] = {}  # partner unit -> ids of the events it shared
-    for event in events:
-        our_sides = {side for side, ids in event.provinces.items() if lineage & set(ids)}
-        others = [u for side, ids in event.provinces.items() if side not in our_sides for u in ids]
+    for event_id, provinces in sides:
+        our_sides = {side for side, ids in provinces.items() if lineage & set(ids)}
+        others = [u for side, ids in provinces.items() if side not in our_sides for u in ids]
         if not our_sides:
             continue
         for other in others:
             for partner in _current(other, source) if current else [other]:
-                met.setdefault(partner, set()).add(event.id)
+                met.setdefault(partner, set()).add(event_id)
     ranked = sorted(met, key=lambda unit: (-len(met[unit]), unit))
     return [Counterpart(unit, tuple(sorted(met[unit]))) for unit in ranked]
+
+
+EVENT_KINDS = [kind.value for kind in EventKind]
+
+
+def _record_key(row: UnitRow) -> tuple[int, str]:
+    return row.key, row.id
+
+
+def _provinces(rows: list[UnitRow]) -> dict[str, list[str]]:
+    """An event's provinces per side, as its rows in the index give them."""
+    provinces: dict[str, list[str]] = {}
+    for row in rows:
+        if row.side in COUNTRIES:
+            provinces.setdefault(row.side, []).append(row.unit)
+    return provinces
 
 
 def _named(lineage: list[str], record: Event | Agreement) -> str | None:

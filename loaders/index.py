@@ -98,6 +98,7 @@ class UnitRow(NamedTuple):
     """A unit a record names (see :meth:`RecordIndex.unit_rows`)."""
 
     key: int  # the record's key in this index, for :meth:`RecordIndex.by_key`
+    id: str  # the record's id
     unit: str
     side: str  # VN/LA/KH (provinces), venue, connected, party or place
     name: str | None  # the place's name, for venue, connected and place
@@ -174,6 +175,7 @@ class RecordIndex:
         self._files = _FileCache()
         self._changed = threading.Event()  # set by the file watcher (see watch())
         self._watching = False
+        self._frozen = False  # within snapshot(): no check until it ends
 
     # --- queries ------------------------------------------------------------------------------
 
@@ -226,20 +228,36 @@ class RecordIndex:
     def unit_rows(
         self,
         *,
+        units: Iterable[str] | None = None,
         start: date | None = None,
         end: date | None = None,
         kinds: Iterable[str] | None = None,
     ) -> list[UnitRow]:
-        """Every (record key, unit, side, place name) the matching records name, newest record
-        first and each record's rows together: what maps count, link and place, without
-        reading any record."""
-        where, params = _filters(None, start, end, kinds)
+        """Every (record key, id, unit, side, place name) of the matching records (those naming
+        any of ``units``, if given), newest record first and each record's rows together: what
+        maps count, link and place, and partners are found by, without reading any record."""
+        where, params = _filters(units, start, end, kinds)
         sql = (
-            "SELECT r.rowid, u.unit, u.side, u.name FROM records r "
+            "SELECT r.rowid, r.id, u.unit, u.side, u.name FROM records r "
             f"JOIN record_units u ON u.record = r.rowid WHERE {where} "
             f"ORDER BY {_NEWEST_FIRST}, r.rowid"
         )
         return [UnitRow(*row) for row in self._query(sql, params)]
+
+    def dates(
+        self,
+        *,
+        units: Iterable[str] | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[tuple[str, date | None]]:
+        """(kind, first day) of each matching record, as :meth:`records` would list them: what
+        a history's counts and its timeline need, without reading the records."""
+        where, params = _filters(units, start, end, kinds)
+        sql = f"SELECT r.kind, r.first FROM records r WHERE {where} ORDER BY {_NEWEST_FIRST}"
+        rows = self._query(sql, params)
+        return [(kind, date.fromordinal(first) if first else None) for kind, first in rows]
 
     def by_key(self, keys: Iterable[int]) -> dict[int, Event | Agreement]:
         """The records of the given keys (from :meth:`unit_rows`)."""
@@ -295,6 +313,7 @@ class RecordIndex:
         """Bring the index up to date with the record files; the number of files (re)indexed."""
 
         def sync(db: sqlite3.Connection) -> int:
+            self._changed.clear()  # this check covers what the watcher reported so far
             changed = _sync(db, self.source, self._files, progress)
             self._checked_at = time.monotonic()
             return changed
@@ -315,13 +334,12 @@ class RecordIndex:
     def snapshot(self) -> Iterator[None]:
         """Within the block, queries share one check of the files (made on entry): the counts,
         rows and records of one map then come from one state of the data."""
-        before = self.max_age_s
         self.sync()
-        self.max_age_s = math.inf
+        self._frozen = True
         try:
             yield
         finally:
-            self.max_age_s = before
+            self._frozen = False
 
     def watch(self) -> bool:
         """Learn of changed record files from the operating system (inotify and the like)
@@ -348,6 +366,8 @@ class RecordIndex:
         return self._watching
 
     def _ensure_fresh(self, db: sqlite3.Connection) -> None:
+        if self._frozen:
+            return
         checked = self._checked_at
         age = math.inf if checked is None else time.monotonic() - checked
         if self._watching:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import os
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -33,8 +32,8 @@ from loaders.atlas import (
     events_frame,
     load_atlas,
 )
-from loaders.events import Agreement, Event, EventKind
-from loaders.history import Counterpart, HistoryEntry, counterparts, unit_history
+from loaders.events import EventKind
+from loaders.history import Counterpart, HistoryPage, counterparts, history_page
 from loaders.lookup import Hit, lookup
 from mapapp import layers, popups
 from mapapp.assets import make_offline
@@ -216,20 +215,22 @@ def cached_map(source: DataSource, selection: Selection, options: MapOptions, ve
 @st.cache_resource(show_spinner=False, max_entries=64)
 def cached_history(
     source: DataSource, selection: Selection, unit_id: str, version: str
-) -> tuple[list[Counterpart], list[HistoryEntry]]:
+) -> tuple[list[Counterpart], HistoryPage]:
     """A province's partners (over every event) and its history under the selection, read from
-    the record index once: a pan of the map reruns the panel."""
+    the record index once per state of the files: a pan of the map reruns the panel. Only the
+    records the panel lists are read whole."""
     index = cached_atlas(source).index
     partners = counterparts(unit_id, source, current=True, index=index)
-    history = unit_history(
+    page = history_page(
         unit_id,
         source,
+        limit=MAX_PANEL_ENTRIES,
         start=selection.start,
         end=selection.end,
         kinds=selection.kinds,
         index=index,
     )
-    return partners, history
+    return partners, page
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -520,41 +521,39 @@ def province_panel(state: AppState, view: CooperationView, data: AtlasData, vers
     ]
     if gates:
         st.markdown(f"**{t('crossings', lang)}:** " + ", ".join(gates))
-    if not history:
+    if not history.total:
         st.info(t("no_events", lang))
         return
     st.markdown(f"**{t('history', lang)}:** " + history_counts(history, view, unit.id, lang))
-    per_year = Counter(entry.date.start.year for entry in history if entry.date is not None)
-    if per_year:
-        years = range(min(per_year), max(per_year) + 1)  # empty years show as gaps, not skipped
+    if history.per_year:
+        years = range(min(history.per_year), max(history.per_year) + 1)  # gaps stay visible
         st.bar_chart(
-            {"year": [str(year) for year in years], "count": [per_year[y] for y in years]},
+            {
+                "year": [str(year) for year in years],
+                "count": [history.per_year.get(year, 0) for year in years],
+            },
             x="year",
             y="count",
             height=160,
             x_label=t("year", lang),
             y_label=t("records", lang),
         )
-    records = [entry.record for entry in history[:MAX_PANEL_ENTRIES]]
+    records = [entry.record for entry in history.entries]
     lineage = {unit.id, *former}
     st.html(popups.history_html(records, lang, units, data.agreements, data.series, lineage))
-    if len(history) > len(records):
-        st.caption(t("panel_cut", lang, n=len(records), total=len(history)))
+    if history.total > len(records):
+        st.caption(t("panel_cut", lang, n=len(records), total=history.total))
 
 
-def history_counts(history: list, view: CooperationView, unit_id: str, lang: Lang) -> str:
+def history_counts(history: HistoryPage, view: CooperationView, unit_id: str, lang: Lang) -> str:
     """What the history holds, the first figure being the map's: the events the province (or
     a province it was made from) took part in; then events held there or naming it only (a
     national meeting in Hà Nội), and agreements."""
-    agreements = sum(isinstance(entry.record, Agreement) for entry in history)
-    as_party = sum(
-        isinstance(entry.record, Event) and unit_id in view.provinces_on_map(entry.record)
-        for entry in history
-    )
-    named = len(history) - agreements - as_party
+    as_party = view.event_count(unit_id)
+    named = history.total - history.agreements - as_party
     parts = [t("as_party", lang, n=as_party)]
-    parts += [t("named_only", lang, n=named)] if named else []
-    parts += [t("agreements_n", lang, n=agreements)] if agreements else []
+    parts += [t("named_only", lang, n=named)] if named > 0 else []
+    parts += [t("agreements_n", lang, n=history.agreements)] if history.agreements else []
     return " · ".join(parts)
 
 

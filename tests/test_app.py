@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -187,15 +188,30 @@ def test_a_broken_data_file_is_named_not_a_traceback(
 
 
 def test_the_panel_counts_what_the_map_shades_for_every_province() -> None:
+    """The panel's first figure is the map's count, and it counts events of the history: those
+    whose provinces the map draws as this one."""
     from loaders.atlas import COUNTRIES, Selection, cooperation_view, load_atlas
-    from loaders.history import unit_history
+    from loaders.events import Event
+    from loaders.history import history_page, unit_history
     from mapapp.app import history_counts
 
     data = load_atlas()
     view = cooperation_view(Selection(COUNTRIES, None, None, None, None), data)
     for unit_id in view.units["id"]:
         history = unit_history(unit_id)
-        shaded = view.event_count(unit_id)
-        assert history_counts(history, view, unit_id, "en").startswith(f"{shaded} as a party")
-    hanoi = unit_history("vn-hanoi")
+        as_party = [
+            e.record
+            for e in history
+            if isinstance(e.record, Event) and unit_id in view.provinces_on_map(e.record)
+        ]
+        assert len(as_party) == view.event_count(unit_id), unit_id
+        page = history_page(unit_id, limit=5)
+        assert page.total == len(history)
+        assert page.per_year == dict(
+            sorted(Counter(e.date.start.year for e in history if e.date).items())
+        )
+        assert [e.record.id for e in page.entries] == [e.record.id for e in history[:5]]
+        counts = history_counts(page, view, unit_id, "en")
+        assert counts.startswith(f"{len(as_party)} as a party"), unit_id
+    hanoi = history_page("vn-hanoi", limit=5)
     assert "held here or naming it" in history_counts(hanoi, view, "vn-hanoi", "en")
