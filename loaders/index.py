@@ -7,13 +7,16 @@ full-text search over titles, summaries, participants, notes and place names in 
 
 How it stays true to the files:
 
-- **Fresh on every query.** :meth:`RecordIndex.sync` compares each record file's size and
-  modification time with what was indexed; a changed, added or deleted file is re-read before
-  the query runs. A file modified within :data:`RACY_NS` of being indexed is hashed again even
-  when its size and time look unchanged (a same-size edit inside the file system's timestamp
-  granularity leaves both alike: git's "racily clean" rule), and only a changed SHA-256 re-parses.
-- **Safe with several processes.** Changes are written in one ``BEGIN IMMEDIATE`` transaction
-  that re-checks what it is about to write, so two builders serialise and leave one index.
+- **Fresh on every query.** Before a query, :meth:`RecordIndex.sync` compares each record file's
+  size and modification time with what was indexed; a changed, added or deleted file is re-read
+  before the query runs. A file modified within :data:`RACY_NS` of being indexed is hashed again
+  even when its size and time look unchanged (a same-size edit inside the file system's
+  timestamp granularity leaves both alike: git's "racily clean" rule), and only a changed
+  SHA-256 re-parses. A long-running process may instead :meth:`~RecordIndex.watch` the folders
+  (the operating system reports changes) or allow a ``max_age_s`` between checks.
+- **Safe with several processes.** Changes are written in ``BEGIN IMMEDIATE`` transactions of at
+  most :data:`BATCH_FILES` files, each re-checking under the lock what it is about to write, so
+  two builders serialise and leave one index; a build cut short resumes where it stopped.
 - **Rebuilt when broken.** A file that SQLite cannot read (truncated, overwritten, another
   schema version) is deleted and built again; the records are never lost since YAML holds them.
 
