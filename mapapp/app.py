@@ -11,14 +11,12 @@ the view where the user put it.
 
 from __future__ import annotations
 
-import copy
 import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from loaders import boundaries
 from loaders._errors import BorderAtlasError
@@ -35,7 +33,7 @@ from loaders.atlas import (
 from loaders.events import EventKind
 from loaders.history import Counterpart, HistoryPage, counterparts, history_page
 from loaders.lookup import Hit, lookup
-from mapapp import layers, popups
+from mapapp import layers, mapwidget, popups
 from mapapp.assets import make_offline
 from mapapp.build import CREATED_AT, LAYERS, MapOptions, draw
 from mapapp.escaping import csv_cell, markdown_text
@@ -207,9 +205,13 @@ def cached_view(source: DataSource, selection: Selection, version: str) -> Coope
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def cached_map(source: DataSource, selection: Selection, options: MapOptions, version: str):
+def cached_map(
+    source: DataSource, selection: Selection, options: MapOptions, version: str
+) -> mapwidget.PreparedMap:
+    """The map of a selection, rendered once for the map widget (a click or a pan reruns the
+    fragment that shows it: rendering it each time took about half a second)."""
     fmap = draw(cached_view(source, selection, version), options, cached_atlas(source))
-    return make_offline(fmap, "served", static_url=STATIC_URL)
+    return mapwidget.prepare(make_offline(fmap, "served", static_url=STATIC_URL))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -461,13 +463,10 @@ def map_and_panel(state: AppState, source: DataSource, message: str | None) -> N
         search_box(state, data)
     province = st.session_state.get(PROVINCE)
     with left:
-        # st_folium changes the map it renders, so each run draws a copy of the cached one.
-        fmap = copy.deepcopy(cached_map(source, state.selection(), state.options(), version))
-        result = st_folium(
-            fmap,
+        result = mapwidget.show(
+            cached_map(source, state.selection(), state.options(), version),
             key=MAP,
             height=PHONE_MAP_HEIGHT if on_phone() else MAP_HEIGHT,
-            use_container_width=True,
             returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom"],
             **goto_props(st.session_state.get(GOTO)),
             feature_group_to_add=selected_outline(province, view),

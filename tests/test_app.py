@@ -215,3 +215,40 @@ def test_the_panel_counts_what_the_map_shades_for_every_province() -> None:
         assert counts.startswith(f"{len(as_party)} as a party"), unit_id
     hanoi = history_page("vn-hanoi", limit=5)
     assert "held here or naming it" in history_counts(hanoi, view, "vn-hanoi", "en")
+
+
+def test_the_prepared_map_widget_passes_what_st_folium_would(monkeypatch) -> None:
+    """mapapp.mapwidget renders the map once and reuses streamlit-folium's component: it must
+    hand the component exactly what st_folium(map) does (this fails if a new streamlit-folium
+    changes its internals)."""
+    import copy
+
+    import streamlit_folium
+
+    from loaders.atlas import Selection, cooperation_view, load_atlas
+    from mapapp import mapwidget
+    from mapapp.app import selected_outline
+    from mapapp.build import MapOptions, draw
+
+    data = load_atlas()
+    view = cooperation_view(Selection(), data)
+    fmap = draw(view, MapOptions(compact=True), data)
+    calls: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: calls.append(kw))
+    asked = {
+        "key": "map",
+        "height": 700,
+        "returned_objects": ["last_object_clicked", "last_active_drawing", "center", "zoom"],
+        "center": (16.1, 106.2),
+        "zoom": 7,
+    }
+    streamlit_folium.st_folium(
+        copy.deepcopy(fmap),
+        use_container_width=True,
+        feature_group_to_add=selected_outline("la-sekong", view),
+        **asked,
+    )
+    prepared = mapwidget.prepare(fmap)
+    mapwidget.show(prepared, feature_group_to_add=selected_outline("la-sekong", view), **asked)
+    expected, got = ({k: v for k, v in c.items() if k != "on_change"} for c in calls)
+    assert got == expected
