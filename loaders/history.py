@@ -183,13 +183,16 @@ def counterparts(
     else:
         sides = [(event.id, event.provinces) for event in events]
     met: dict[str, set[str]] = {}  # partner unit -> ids of the events it shared
+    today: dict[str, list[str]] = {}  # partner -> the unit(s) it belongs to now, looked up once
     for event_id, provinces in sides:
         our_sides = {side for side, ids in provinces.items() if lineage & set(ids)}
         others = [u for side, ids in provinces.items() if side not in our_sides for u in ids]
         if not our_sides:
             continue
         for other in others:
-            for partner in _current(other, source) if current else [other]:
+            if current and other not in today:
+                today[other] = _current(other, source)
+            for partner in today[other] if current else [other]:
                 met.setdefault(partner, set()).add(event_id)
     ranked = sorted(met, key=lambda unit: (-len(met[unit]), unit))
     return [Counterpart(unit, tuple(sorted(met[unit]))) for unit in ranked]

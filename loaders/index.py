@@ -335,9 +335,9 @@ class RecordIndex:
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """Within the block, queries share one check of the files (made on entry): the counts,
-        rows and records of one map then come from one state of the data."""
-        self.sync()
+        """Within the block, queries share one check of the files (made on entry, as a query
+        would make it): the counts, rows and records of one map come from one state of the data."""
+        self._run(self._ensure_fresh)
         self._frozen = True
         try:
             yield
