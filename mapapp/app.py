@@ -185,12 +185,10 @@ def data_source() -> DataSource:
 
 @st.cache_resource(show_spinner=False)
 def cached_atlas(source: DataSource) -> AtlasData:
-    data = load_atlas(source, max_age_s=INDEX_MAX_AGE_S)
     # Changed record files are reported by the operating system, so a click never waits for a
     # check of every file; where no folder can be watched, a page run checks them at most once
     # a second, however many queries it makes.
-    data.index.watch()
-    return data
+    return load_atlas(source, max_age_s=INDEX_MAX_AGE_S, watch=True)
 
 
 def records_version(source: DataSource) -> str:
