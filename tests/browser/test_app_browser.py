@@ -194,21 +194,27 @@ def test_the_search_box_finds_a_crossing_or_a_spelling_and_opens_its_province(
     assert record.problems() == []
 
 
-def test_the_vietnamese_page_shows_no_english_label(open_page, app_url: str) -> None:
-    """Every interface string of the page in Vietnamese mode is the Vietnamese one."""
-    record, page = open_app(open_page, f"{app_url}/?lang=vi&province=la-sekong")
-    page.get_by_role("heading", name="Xê Kông · Sekong").wait_for(timeout=30_000)
+@pytest.mark.parametrize(
+    ("lang", "other", "heading"),
+    [("vi", "en", "Xê Kông · Sekong"), ("en", "vi", "Xê Kông · Sekong")],
+)
+def test_each_language_shows_no_label_of_the_other(
+    open_page, app_url: str, lang: str, other: str, heading: str
+) -> None:
+    """Every interface string of the page is in the page's language."""
+    record, page = open_app(open_page, f"{app_url}/?lang={lang}&province=la-sekong")
+    page.get_by_role("heading", name=heading).wait_for(timeout=30_000)
     text = page.locator("section.main, section[data-testid='stSidebar']").all_inner_texts()
     shown = " ".join(text)
-    english = [  # the language picker names each language in itself ("English"), by design
-        words["en"]
+    foreign = [  # the language picker names each language in itself ("English"), by design
+        words[other]
         for key, words in LABELS.items()
         if not key.startswith("language_")
-        and len(words["en"]) > 4
-        and words["en"] not in words["vi"]
-        and "{" not in words["en"]
+        and len(words[other]) > 4
+        and words[other] not in words[lang]
+        and "{" not in words[other]
     ]
-    assert [label for label in english if label in shown] == []
+    assert [label for label in foreign if label in shown] == []
     assert record.problems() == []
 
 
