@@ -192,8 +192,9 @@ def cached_atlas(source: DataSource) -> AtlasData:
 
 
 def records_version(source: DataSource) -> str:
-    """The state of the record files (checked at most once a second): every cached result
-    below is keyed by it, so an edited, added or deleted record shows on the next page run."""
+    """The state of the record files (as the watcher reports them, or checked at most once a
+    second): every cached result below is keyed by it, so an edited, added or deleted record
+    shows on the next page run."""
     return cached_atlas(source).index.version()
 
 
