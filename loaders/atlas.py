@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import geopandas as gpd
 import pandas as pd
@@ -137,9 +137,14 @@ class CooperationView:
             start=selection.start, end=selection.end, kinds=selection.kinds, limit=limit
         )
 
+    @cached_property
+    def on_map(self) -> _MapUnits:
+        """The map's units covering a recorded unit (memoised for this view)."""
+        return _MapUnits(self.selection.day, self.index.source, set(self.units["id"]))
+
     def provinces_on_map(self, event: Event) -> list[str]:
         """The map's units for the provinces ``event`` names (what it counts for)."""
-        on_map = _MapUnits(self.selection.day, self.index.source, set(self.units["id"]))
+        on_map = self.on_map
         return list(
             dict.fromkeys(u for ids in event.provinces.values() for n in ids for u in on_map(n))
         )
@@ -158,8 +163,8 @@ class CooperationView:
 def cooperation_view(selection: Selection, data: AtlasData | None = None) -> CooperationView:
     """Count, link and place the selection's events on the units of ``selection.day``.
 
-    One pass over the units the index says each event names (newest event first), so only the
-    few events popups show are ever read whole.
+    Counted as tables of the units the index says each event names, so only the few events
+    popups show are ever read whole.
     """
     data = data or load_atlas()
     source, day = data.source, selection.day
@@ -311,7 +316,7 @@ def _town_point(name: str, unit: str, source: DataSource) -> shapely.Point | Non
 
 def events_frame(view: CooperationView) -> gpd.GeoDataFrame:
     """The view's events as a table with a point each (the venue, else the first province)."""
-    on_map = _MapUnits(view.selection.day, view.index.source, set(view.units["id"]))
+    on_map = view.on_map
     venue_points = {venue.key: venue.point for venue in view.venues}
     unit_points = dict(
         zip(view.units["id"], view.units.geometry.representative_point(), strict=True)

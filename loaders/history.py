@@ -23,7 +23,6 @@ from loaders.events import (
     Event,
     EventKind,
     PartialDate,
-    load_agreements,
 )
 from loaders.gazetteer import normalize_name
 from loaders.index import RecordIndex, UnitRow, unit_names
@@ -75,32 +74,22 @@ def unit_history(
     kinds: Iterable[EventKind] | None = None,
     country: Country | None = None,
     include_agreements: bool = True,
-    events: Iterable[Event] | None = None,
-    agreements: Iterable[Agreement] | None = None,
     index: RecordIndex | None = None,
 ) -> list[HistoryEntry]:
-    """Events and agreements naming ``unit_id`` or its predecessors, newest first.
+    """Events and agreements naming ``unit_id`` or its predecessors, newest first, from the
+    record index of ``source`` (or ``index``).
 
     ``start``/``end`` keep records whose date overlaps that period (undated records are then left
     out); ``kinds`` keeps only events of those kinds; ``country`` keeps records involving it.
-    ``events``/``agreements``: records to look in; by default the record index of ``source``
-    (or ``index``) gives those naming the lineage. Raises :class:`UnknownUnitError` for an id
-    that is not a unit.
+    Raises :class:`UnknownUnitError` for an id that is not a unit.
     """
     source = source or DataSource()
     lineage = lineage_of(unit_id, source)
-    if events is None and agreements is None:
-        index = index or RecordIndex(source)
-        wanted = _kinds_wanted(kinds, include_agreements)
-        named = index.records(units=lineage, start=start, end=end, kinds=wanted)
-        events = [record for record in named if isinstance(record, Event)]
-        agreements = [record for record in named if isinstance(record, Agreement)]
-    entries = [HistoryEntry(e, via) for e in events or () if (via := _named(lineage, e))]
-    if include_agreements and kinds is None:
-        agreements = load_agreements(source) if agreements is None else agreements
-        entries += [HistoryEntry(a, via) for a in agreements if (via := _named(lineage, a))]
-    keep = _Filter(start, end, None if kinds is None else set(kinds), country)
-    return sorted((entry for entry in entries if keep(entry.record)), key=_newest_first)
+    index = index or RecordIndex(source)
+    wanted = _kinds_wanted(kinds, include_agreements)
+    named = index.records(units=lineage, start=start, end=end, kinds=wanted)
+    entries = [HistoryEntry(record, _named(lineage, record) or unit_id) for record in named]
+    return [entry for entry in entries if country is None or country in _countries(entry.record)]
 
 
 @dataclass(frozen=True)
@@ -147,26 +136,11 @@ def _kinds_wanted(kinds: Iterable[EventKind] | None, include_agreements: bool) -
     return wanted + (["agreement"] if include_agreements and kinds is None else [])
 
 
-def filter_events(
-    events: Iterable[Event],
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    kinds: Iterable[EventKind] | None = None,
-    country: Country | None = None,
-) -> list[Event]:
-    """The same filters as :func:`unit_history`, for events of any unit, newest first."""
-    keep = _Filter(start, end, None if kinds is None else set(kinds), country)
-    kept = [event for event in events if keep(event)]
-    return sorted(kept, key=lambda event: (-event.date.start.toordinal(), event.id))
-
-
 def counterparts(
     unit_id: str,
     source: DataSource | None = None,
     *,
     current: bool = False,
-    events: Iterable[Event] | None = None,
     index: RecordIndex | None = None,
 ) -> list[Counterpart]:
     """Foreign units that met ``unit_id`` (or its predecessors) in joint events, most first.
@@ -177,11 +151,9 @@ def counterparts(
     """
     source = source or DataSource()
     lineage = set(lineage_of(unit_id, source))
-    if events is None:  # the provinces each event names, from the index, reading no record
-        rows = (index or RecordIndex(source)).unit_rows(units=lineage, kinds=EVENT_KINDS)
-        sides = [(key[1], _provinces(list(group))) for key, group in groupby(rows, _record_key)]
-    else:
-        sides = [(event.id, event.provinces) for event in events]
+    # The provinces each event names, from the index's unit rows: no record is read whole.
+    rows = (index or RecordIndex(source)).unit_rows(units=lineage, kinds=EVENT_KINDS)
+    sides = [(key[1], _provinces(list(group))) for key, group in groupby(rows, _record_key)]
     met: dict[str, set[str]] = {}  # partner unit -> ids of the events it shared
     today: dict[str, list[str]] = {}  # partner -> the unit(s) it belongs to now, looked up once
     for event_id, provinces in sides:
@@ -220,35 +192,10 @@ def _named(lineage: list[str], record: Event | Agreement) -> str | None:
     return next((unit for unit in lineage if unit in named), None)
 
 
-@dataclass(frozen=True)
-class _Filter:
-    """The period, event kinds and country a record must match (None: no condition)."""
-
-    start: date | None
-    end: date | None
-    kinds: set[EventKind] | None
-    country: Country | None
-
-    def __call__(self, record: Event | Agreement) -> bool:
-        when = record.date if isinstance(record, Event) else record.signed
-        if (self.start or self.end) and not (when and when.overlaps(self.start, self.end)):
-            return False
-        if self.kinds is not None and not (isinstance(record, Event) and record.kind in self.kinds):
-            return False
-        return self.country is None or self.country in _countries(record)
-
-
 def _countries(record: Event | Agreement) -> set[str]:
     if isinstance(record, Agreement):
         return set(record.parties.countries)
     return set(record.countries) | set(record.border.split("-") if record.border else [])
-
-
-def _newest_first(entry: HistoryEntry) -> tuple[bool, int, bool, str]:
-    """Sort key: dated records newest first, then undated ones; on one day events first."""
-    when = entry.date
-    newest = -when.start.toordinal() if when else 0
-    return (when is None, newest, isinstance(entry.record, Agreement), entry.record.id)
 
 
 def _current(unit_id: str, source: DataSource) -> list[str]:

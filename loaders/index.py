@@ -241,29 +241,20 @@ class RecordIndex:
         """Every (record key, id, unit, side, place name) of the matching records (those naming
         any of ``units``, if given), newest record first and each record's rows together: what
         maps count, link and place, and partners are found by, without reading any record."""
-        where, params = _filters(units, start, end, kinds)
-        sql = (
-            "SELECT r.rowid, r.id, u.unit, u.side, u.name FROM records r "
-            f"JOIN record_units u ON u.record = r.rowid WHERE {where} "
-            f"ORDER BY {_NEWEST_FIRST}, r.rowid"
-        )
+        sql, params = _unit_rows_query(units, start, end, kinds)
         return [UnitRow(*row) for row in self._query(sql, params)]
 
     def unit_frame(
         self,
         *,
+        units: Iterable[str] | None = None,
         start: date | None = None,
         end: date | None = None,
         kinds: Iterable[str] | None = None,
     ) -> pd.DataFrame:
-        """:meth:`unit_rows` of every matching record as a table (columns ``key``, ``id``,
-        ``unit``, ``side``, ``name``), for counting at scale without a Python object per row."""
-        where, params = _filters(None, start, end, kinds)
-        sql = (
-            "SELECT r.rowid AS key, r.id, u.unit, u.side, u.name FROM records r "
-            f"JOIN record_units u ON u.record = r.rowid WHERE {where} "
-            f"ORDER BY {_NEWEST_FIRST}, r.rowid"
-        )
+        """:meth:`unit_rows` as a table (columns ``key``, ``id``, ``unit``, ``side``, ``name``),
+        for counting at scale without a Python object per row."""
+        sql, params = _unit_rows_query(units, start, end, kinds)
 
         def read(db: sqlite3.Connection) -> pd.DataFrame:
             self._ensure_fresh(db)
@@ -339,13 +330,13 @@ class RecordIndex:
     def sync(self, progress: Progress | None = None) -> int:
         """Bring the index up to date with the record files; the number of files (re)indexed."""
 
-        def sync(db: sqlite3.Connection) -> int:
-            self._changed.clear()  # this check covers what the watcher reported so far
-            changed = _sync(db, self.source, self._files, progress)
-            self._checked_at = time.monotonic()
-            return changed
+        return self._run(lambda db: self._check(db, progress))
 
-        return self._run(sync)
+    def _check(self, db: sqlite3.Connection, progress: Progress | None = None) -> int:
+        self._changed.clear()  # before checking: a change made during the check sets it again
+        changed = _sync(db, self.source, self._files, progress)
+        self._checked_at = time.monotonic()
+        return changed
 
     def version(self) -> str:
         """A name for the indexed state of the files (after a check, as queries make one): it
@@ -402,9 +393,7 @@ class RecordIndex:
         else:
             stale = age > self.max_age_s
         if stale:
-            self._changed.clear()  # before syncing: a change made during the sync sets it again
-            _sync(db, self.source, self._files, None)
-            self._checked_at = time.monotonic()
+            self._check(db)
 
     def _query(self, sql: str, params: list) -> list[tuple]:
         def fresh_rows(db: sqlite3.Connection) -> list[tuple]:
@@ -948,6 +937,22 @@ def _hit(kind: str, text: str, score: float, query: list[str]) -> SearchHit:
 
 # Dated records newest first, then undated ones; on one day events before agreements.
 _NEWEST_FIRST = "r.first IS NULL, r.first DESC, r.kind = 'agreement', r.id"
+
+
+def _unit_rows_query(
+    units: Iterable[str] | None,
+    start: date | None,
+    end: date | None,
+    kinds: Iterable[str] | None,
+) -> tuple[str, list]:
+    """The units the matching records name, one row each, newest record first."""
+    where, params = _filters(units, start, end, kinds)
+    sql = (
+        "SELECT r.rowid AS key, r.id, u.unit, u.side, u.name FROM records r "
+        f"JOIN record_units u ON u.record = r.rowid WHERE {where} "
+        f"ORDER BY {_NEWEST_FIRST}, r.rowid"
+    )
+    return sql, params
 
 
 def _filters(

@@ -239,10 +239,8 @@ def cached_export(
     _source: DataSource, source_key: str, selection: Selection, options: MapOptions, version: str
 ) -> str:
     """The same HTML the CLI exports for this selection (self-contained, with popups)."""
-    atlas = cached_atlas(_source)
-    return render_html(
-        draw(cooperation_view(selection, atlas), options, atlas), self_contained=True
-    )
+    view = cached_view(_source, selection, version)  # the map's view: not counted again
+    return render_html(draw(view, options, cached_atlas(_source)), self_contained=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

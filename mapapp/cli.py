@@ -94,6 +94,12 @@ DateOption = Annotated[
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+]
 
 
 class BorderChoice(str, Enum):
@@ -230,12 +236,8 @@ def events(
         str | None,
         typer.Option("--province", help="A unit id; includes the units it was made from."),
     ] = None,
-    start: Annotated[
-        str | None, typer.Option("--from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
-    ] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
-    ] = None,
+    start: FromOption = None,
+    end: ToOption = None,
     kind: Annotated[EventKind | None, typer.Option("--kind", help="Only this kind.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -292,12 +294,8 @@ SEARCH_KINDS = [kind.value for kind in EventKind] + ["agreement"]
 @app.command()
 def search(
     text: Annotated[str, typer.Argument(help="Words to find; accents and case optional.")],
-    start: Annotated[
-        str | None, typer.Option("--from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
-    ] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
-    ] = None,
+    start: FromOption = None,
+    end: ToOption = None,
     province: Annotated[
         str | None,
         typer.Option("--province", help="A unit id or name; includes the units it was made from."),

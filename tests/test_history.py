@@ -11,10 +11,10 @@ from loaders.events import EventKind, load_events
 from loaders.history import (
     UnknownUnitError,
     counterparts,
-    filter_events,
     lineage_of,
     unit_history,
 )
+from loaders.index import RecordIndex
 
 
 def _ids(entries) -> list[str]:
@@ -92,10 +92,10 @@ def test_a_domestic_meeting_about_the_lao_border_counts_for_laos() -> None:
     assert "vn-la-border-work-online-preparatory-meeting-2021" in ids  # countries: VN only
 
 
-def test_filter_events_over_all_units() -> None:
+def test_the_events_of_a_period_over_all_units() -> None:
     first, last = date(2024, 9, 1), date(2024, 12, 31)
     events = load_events()
-    found = filter_events(events, start=first, end=last)
+    found = RecordIndex(DataSource()).events(start=first, end=last)
     assert "sekong-border-guard-annual-talks-2024" in [event.id for event in found]
     assert {e.id for e in found} == {e.id for e in events if e.date.overlaps(first, last)}
     starts = [event.date.start for event in found]
