@@ -305,7 +305,7 @@ class RecordIndex:
         limit: int = SEARCH_LIMIT,
     ) -> list[SearchHit]:
         """Records whose text has every word of ``text`` (accents and case optional; a word of
-        three letters or more also matches as a prefix: "traffick" finds "trafficking"), best
+        four letters or more also matches as a prefix: "traffick" finds "trafficking"), best
         first, with the same filters as :meth:`records`."""
         words = _query_words(text)
         if not words:
@@ -316,9 +316,9 @@ class RecordIndex:
             "FROM record_text JOIN records r ON r.rowid = record_text.rowid "
             f"WHERE record_text MATCH ? AND {where} ORDER BY score, {_NEWEST_FIRST} LIMIT ?"
         )
-        match = _match_expression(words, unit_names(self.source))
+        match, marked = _match_expression(words, unit_names(self.source))
         rows = self._query(sql, [match, *params, int(limit)])
-        return [_hit(kind, text, score, words) for kind, text, score in rows]
+        return [_hit(kind, text, score, marked) for kind, text, score in rows]
 
     def problems(self) -> list[tuple[str, str]]:
         """(file, message) for every record file that could not be indexed."""
@@ -871,22 +871,25 @@ def _query_words(text: str) -> list[str]:
 MAX_NAME_WORDS = 4  # the longest unit name to look for in a query ("ba ria vung tau")
 
 
-def _match_expression(words: list[str], names: UnitNames) -> str:
-    """An FTS5 query: every word, quoted so that none is read as an operator, longer ones as
-    prefixes; a run of words that spells a unit also matches the unit's other spellings, so
-    "Xekong" finds a text that writes "Sê Kông"."""
-    terms, at = [], 0
+def _match_expression(words: list[str], names: UnitNames) -> tuple[str, list[str]]:
+    """An FTS5 query, and the words a snippet marks as matched.
+
+    Every word is quoted so that none is read as an operator, longer ones as prefixes; a run of
+    words that spells a unit also matches the unit's other spellings, so "Xekong" finds (and
+    marks) a text that writes "Sê Kông" or "Sekong"."""
+    terms, marked, at = [], list(words), 0
     while at < len(words):
         span, units = _unit_span(words, at, names)
         if units:
             spellings = {s for unit in units for s in names.spellings.get(unit, ())}
             phrases = sorted(spellings | {" ".join(words[at : at + span])})
             terms.append("(" + " OR ".join(f'"{phrase}"' for phrase in phrases) + ")")
+            marked += [word for phrase in phrases for word in phrase.split()]
         else:
             word = words[at]
             terms.append(f'"{word}"*' if len(word) >= PREFIX_FROM else f'"{word}"')
         at += span
-    return " AND ".join(terms)
+    return " AND ".join(terms), list(dict.fromkeys(marked))
 
 
 def _unit_span(words: list[str], at: int, names: UnitNames) -> tuple[int, tuple[str, ...]]:
