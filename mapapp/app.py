@@ -204,13 +204,22 @@ def cached_view(source: DataSource, selection: Selection, version: str) -> Coope
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
+def cached_folium_map(
+    source: DataSource, selection: Selection, options: MapOptions, version: str
+) -> folium.Map:
+    """The map of a selection, its assets served by the app. Never modified: rendering works
+    on a copy."""
+    fmap = draw(cached_view(source, selection, version), options, cached_atlas(source))
+    return make_offline(fmap, "served", static_url=STATIC_URL)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def cached_map(
     source: DataSource, selection: Selection, options: MapOptions, version: str
 ) -> mapwidget.PreparedMap:
     """The map of a selection, rendered once for the map widget (a click or a pan reruns the
     fragment that shows it: rendering it each time took about half a second)."""
-    fmap = draw(cached_view(source, selection, version), options, cached_atlas(source))
-    return mapwidget.prepare(make_offline(fmap, "served", static_url=STATIC_URL))
+    return mapwidget.prepare(cached_folium_map(source, selection, options, version))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -730,6 +739,23 @@ def main() -> None:
         map_and_panel(state, source, message)
     with list_tab:
         event_list(state, source)
+
+
+def warm_up() -> None:
+    """Fill the caches a first page run reads: the data, the default view, its map and event
+    list in each language. ``borderatlas app`` calls it before the server answers; a data error
+    is left for the page to show. The map is drawn, not rendered for the widget: that needs
+    streamlit-folium, which must first be imported in a page run (:mod:`mapapp.mapwidget`)."""
+    try:
+        source = data_source()
+        version = records_version(source)
+        boundaries.read_units(source)
+    except (BorderAtlasError, NotADirectoryError):
+        return
+    for lang in LANGS:
+        state = AppState(lang=lang)
+        cached_folium_map(source, state.selection(), state.options(), version)
+        cached_event_rows(source, state.selection(), lang, "", version)
 
 
 if __name__ == "__main__":

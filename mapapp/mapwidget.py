@@ -10,20 +10,25 @@ run to run: the selected outline, the centre and the zoom.
 This leans on streamlit-folium's internal helpers, so ``pyproject.toml`` pins its minor version
 and ``tests/test_app.py`` checks that :func:`show` passes the component exactly what
 ``st_folium`` would.
+
+streamlit-folium is imported on first use, in a page run: it declares its component when
+imported, and Streamlit registers a component only when it is declared during a page run. The
+app's warm start (:func:`mapapp.app.warm_up`) imports this module before the server runs.
 """
 
 from __future__ import annotations
 
 import copy
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import branca
 import folium
 import folium.elements
 import streamlit as st
-import streamlit_folium as sf
 
 # What the component can report, in st_folium's order (its defaults before the first report).
 _REPORTED = (
@@ -45,6 +50,11 @@ _REPORTED = (
 D3 = ["https://d3js.org/d3.v4.min.js", "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]
 
 
+def _streamlit_folium() -> ModuleType:
+    """streamlit-folium, imported when first needed (see the module's docstring)."""
+    return importlib.import_module("streamlit_folium")
+
+
 @dataclass(frozen=True)
 class PreparedMap:
     """A folium map as streamlit-folium's component takes it."""
@@ -61,6 +71,7 @@ class PreparedMap:
 
 def prepare(fmap: folium.Map) -> PreparedMap:
     """Render ``fmap`` as ``st_folium`` would (on a copy: rendering changes the map)."""
+    sf = _streamlit_folium()
     fmap = copy.deepcopy(fmap)
     fmap.get_root().render()
     fmap.render()
@@ -91,6 +102,7 @@ def show(
 ) -> dict[str, Any]:
     """Draw the prepared map (full width) and return what the browser reports, as
     ``st_folium(map, key=..., use_container_width=True, ...)`` does."""
+    sf = _streamlit_folium()
     hash_key = _hash_key(prepared.script, key)
 
     def changed() -> None:
@@ -127,7 +139,7 @@ def show(
 
 def _hash_key(script: str, key: str) -> str:
     return _HASHES.get((script, key)) or _HASHES.setdefault(
-        (script, key), sf.generate_js_hash(script, key, False)
+        (script, key), _streamlit_folium().generate_js_hash(script, key, False)
     )
 
 
@@ -138,6 +150,7 @@ def _feature_group_script(group: folium.FeatureGroup | None) -> str | None:
     """The script that adds ``group`` to the drawn map (named ``map_div`` on the page)."""
     if group is None:
         return None
+    sf = _streamlit_folium()
     return sf._get_feature_group_string(copy.deepcopy(group), map=folium.Map(), idx=0)
 
 

@@ -1,0 +1,47 @@
+"""``borderatlas app`` starts warm: the first visit finds the data and the default map ready."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from mapapp import app
+from mapapp.serve import launch
+
+
+def test_the_server_runs_streamlit_after_a_warm_start(tmp_path) -> None:
+    command = launch(8600, tmp_path)
+    assert command[1:4] == ["-m", "mapapp.serve", "run"]
+    assert command[4] == str(tmp_path / "borderatlas_app.py")
+
+
+def test_warm_up_fills_every_cache_the_first_visit_reads(monkeypatch) -> None:
+    monkeypatch.delenv("BORDERATLAS_DATA_DIR", raising=False)
+    app.warm_up()
+
+    def recomputed(*_args, **_kwargs):
+        raise AssertionError("a first visit after the warm start computed this again")
+
+    monkeypatch.setattr(app, "cooperation_view", recomputed)
+    monkeypatch.setattr(app, "draw", recomputed)
+    monkeypatch.setattr(app, "_event_row", recomputed)
+    source = app.data_source()
+    version = app.records_version(source)
+    for lang in ("vi", "en"):
+        state = app.AppState(lang=lang)
+        fmap = app.cached_folium_map(source, state.selection(), state.options(), version)
+        assert fmap.get_name().startswith("map_")
+        rows, total = app.cached_event_rows(source, state.selection(), lang, "", version)
+        assert total == len(rows) > 100  # the embedded history, every event
+    with pytest.raises(AssertionError, match="computed this again"):  # the guard itself works
+        app.cached_folium_map(source, state.selection(), state.options(compact=False), version)
+
+
+def test_importing_the_app_leaves_streamlit_folium_for_the_page_run() -> None:
+    # Streamlit registers a component only when it is declared in a page run: imported by the
+    # warm start, streamlit-folium's map would answer 404 in the browser.
+    code = "import sys, mapapp.app; print('streamlit_folium' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
