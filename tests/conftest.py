@@ -8,8 +8,10 @@ failure, never a silent skip.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
-from collections.abc import Callable, Iterator
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+GEODATA = REPO / "geodata"  # the embedded data
 SEEDS_DIR = REPO.parent / "shared" / "seeds"
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -115,3 +118,32 @@ def read_only(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
             monkeypatch.setattr(os, name, refuse)
 
     return make_read_only
+
+
+MakeDataDir = Callable[..., Path]
+
+
+@pytest.fixture
+def make_data_dir(tmp_path: Path) -> MakeDataDir:
+    """A factory of user data directories, each new under the test's ``tmp_path``:
+    ``make_data_dir("boundaries/units.csv", "events", folders=["agreements"])`` copies those
+    embedded files and folders (to edit them) and creates the empty ``folders``. What it leaves
+    out falls back to the embedded data, except a folder of records: an empty ``events/`` means
+    the user has no events."""
+    numbers = itertools.count()
+
+    def make(*copied: str, folders: Iterable[str] = ()) -> Path:
+        root = tmp_path / f"data-{next(numbers)}"
+        root.mkdir()
+        for folder in folders:
+            (root / folder).mkdir(parents=True, exist_ok=True)
+        for relative in copied:
+            source, target = GEODATA / relative, root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_dir():
+                shutil.copytree(source, target)
+            else:
+                shutil.copyfile(source, target)
+        return root
+
+    return make

@@ -13,6 +13,7 @@ import shapely
 import shapely.ops
 from typer.testing import CliRunner
 
+import geodata
 from loaders import boundaries
 from loaders._errors import DataError
 from loaders._io import DataSource
@@ -22,6 +23,7 @@ from mapapp.cli import app
 BEFORE_MERGER = date(2025, 6, 30)
 AFTER_MERGER = date(2025, 7, 1)
 REFERENCE_DAY = date(2024, 1, 1)
+GEODATA = Path(geodata.__file__).parent
 
 
 def country_count(day: date, country: str) -> int:
@@ -302,15 +304,14 @@ def test_the_embedded_data_passes_every_check() -> None:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    (tmp_path / "boundaries").mkdir()
-    return tmp_path
+def data_dir(make_data_dir) -> Path:
+    return make_data_dir(folders=["boundaries"])
 
 
 def copy_embedded(data_dir: Path, relative: str) -> Path:
-    target = data_dir / relative
-    shutil.copy(Path(boundaries.__file__).parent.parent / "geodata" / relative, target)
-    return target
+    """Replace ``relative`` in ``data_dir`` by a copy of the embedded file."""
+    shutil.copyfile(GEODATA / relative, data_dir / relative)
+    return data_dir / relative
 
 
 def test_a_malformed_date_names_the_file_line_and_field(data_dir: Path) -> None:
@@ -364,8 +365,7 @@ def test_provinces_command_rejects_a_malformed_date() -> None:
 
 
 def test_lineage_dates_that_do_not_meet_are_reported(data_dir: Path) -> None:
-    lineage_csv = data_dir / "lineage.csv"
-    shutil.copy(Path(boundaries.__file__).parent.parent / "geodata" / "lineage.csv", lineage_csv)
+    lineage_csv = copy_embedded(data_dir, "lineage.csv")
     text = lineage_csv.read_text(encoding="utf-8")
     broken = text.replace(
         "vn-quang-nam,vn-da-nang-2025,2025-07-01", "vn-quang-nam,vn-da-nang-2025,2025-08-01"

@@ -64,21 +64,16 @@ def test_app_launch_directory_is_new_and_private_to_the_user() -> None:
     ids=["empty", "header-only", "not-utf-8"],
 )
 def test_a_broken_units_table_is_one_line_naming_the_file(
-    tmp_path, monkeypatch, capsys, content: bytes, says: str
+    make_data_dir, run_main, content: bytes, says: str
 ) -> None:
     from loaders import boundaries
-    from mapapp.cli import main
 
-    (tmp_path / "boundaries").mkdir()
-    (tmp_path / "boundaries" / "units.csv").write_bytes(content)
+    data_dir = make_data_dir(folders=["boundaries"])
+    (data_dir / "boundaries" / "units.csv").write_bytes(content)
     boundaries.read_units.cache_clear()
-    monkeypatch.setattr("sys.argv", ["borderatlas", "--data-dir", str(tmp_path), "provinces"])
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    assert stopped.value.code == 1
-    error = capsys.readouterr().err
-    assert error.startswith("error: ") and says in error
-    assert "Traceback" not in error and len(error.strip().splitlines()) == 1
+    result = run_main("--data-dir", data_dir, "provinces")
+    assert result.code == 1
+    assert says in result.one_line()
 
 
 @pytest.mark.parametrize(

@@ -67,9 +67,8 @@ def _parsed_once() -> None:
 
 
 @pytest.fixture(params=range(ROUNDS), ids=lambda n: f"round-{n}")
-def data_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    (tmp_path / "events").mkdir()
-    return tmp_path
+def data_dir(request: pytest.FixtureRequest, make_data_dir) -> Path:
+    return make_data_dir(folders=["events"])
 
 
 def test_parallel_appends_of_distinct_events_all_land_once(data_dir: Path) -> None:

@@ -7,7 +7,6 @@ import io
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -57,7 +56,7 @@ def _embedded_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(EMBEDDED.read_text(CROSSINGS_FILE))))
 
 
-def _data_dir_with(tmp_path: Path, edit: Callable[[list[dict[str, str]]], None]) -> DataSource:
+def _data_dir_with(make_data_dir, edit: Callable[[list[dict[str, str]]], None]) -> DataSource:
     """A user data dir whose crossings.csv is the embedded one after ``edit``."""
     rows = _embedded_rows()
     edit(rows)
@@ -65,8 +64,9 @@ def _data_dir_with(tmp_path: Path, edit: Callable[[list[dict[str, str]]], None])
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    (tmp_path / CROSSINGS_FILE).write_text(out.getvalue(), encoding="utf-8")
-    return DataSource(tmp_path)
+    data_dir = make_data_dir()
+    (data_dir / CROSSINGS_FILE).write_text(out.getvalue(), encoding="utf-8")
+    return DataSource(data_dir)
 
 
 def _set(crossing_id: str, **values: str) -> Callable[[list[dict[str, str]]], None]:
@@ -153,19 +153,19 @@ def test_every_position_names_its_source() -> None:
 # --- broken copies: the checks must catch them ----------------------------------------------
 
 
-def test_a_point_moved_into_thailand_is_reported_with_its_distance(tmp_path: Path) -> None:
+def test_a_point_moved_into_thailand_is_reported_with_its_distance(make_data_dir) -> None:
     # Nong Khai, on the Thai bank of the Mekong.
-    source = _data_dir_with(tmp_path, _set("cau-treo--nam-phao", lon="102.74", lat="17.87"))
+    source = _data_dir_with(make_data_dir, _set("cau-treo--nam-phao", lon="102.74", lat="17.87"))
     problems = [p for p in check_crossings(source) if p.record == "cau-treo--nam-phao"]
     border = [p for p in problems if p.check == "crossings.border"]
     assert len(border) == 1 and _km(border[0].message) > 100
-    assert border[0].file == str(tmp_path / CROSSINGS_FILE)
+    assert border[0].file == str(source.user_dir / CROSSINGS_FILE)
     assert any(p.check == "crossings.side" and "outside" in p.message for p in problems)
 
 
-def test_a_point_50_km_from_the_border_is_reported(tmp_path: Path) -> None:
+def test_a_point_50_km_from_the_border_is_reported(make_data_dir) -> None:
     # Mộc Bài moved half a degree east, into Bình Dương.
-    source = _data_dir_with(tmp_path, _set("moc-bai--bavet", lon="106.675"))
+    source = _data_dir_with(make_data_dir, _set("moc-bai--bavet", lon="106.675"))
     problems = check_crossings(source)
     border = [p for p in problems if p.check == "crossings.border"]
     assert [p.record for p in border] == ["moc-bai--bavet"]
@@ -173,34 +173,36 @@ def test_a_point_50_km_from_the_border_is_reported(tmp_path: Path) -> None:
     assert "VN-KH" in border[0].message
 
 
-def test_a_point_deep_inside_the_foreign_country_is_reported(tmp_path: Path) -> None:
+def test_a_point_deep_inside_the_foreign_country_is_reported(make_data_dir) -> None:
     # Lao Bảo moved 30 km west along the road to Savannakhet.
-    source = _data_dir_with(tmp_path, _set("lao-bao--densavan", lon="106.31"))
+    source = _data_dir_with(make_data_dir, _set("lao-bao--densavan", lon="106.31"))
     problems = [p for p in check_crossings(source) if p.record == "lao-bao--densavan"]
     side = [p for p in problems if p.check == "crossings.side"]
     assert len(side) == 1 and "inside Laos" in side[0].message and _km(side[0].message) > 20
 
 
-def test_low_confidence_widens_the_border_tolerance_and_nothing_else(tmp_path: Path) -> None:
+def test_low_confidence_widens_the_border_tolerance_and_nothing_else(make_data_dir) -> None:
     # Cầu Treo moved ~9 km east into Hà Tĩnh, 7 km from the line: too far for a published
     # coordinate, not for an estimate.
     moved = {"lon": "105.25"}
-    strict = check_crossings(_data_dir_with(tmp_path, _set("cau-treo--nam-phao", **moved)))
+    strict = check_crossings(_data_dir_with(make_data_dir, _set("cau-treo--nam-phao", **moved)))
     assert [(p.record, p.check) for p in strict] == [("cau-treo--nam-phao", "crossings.border")]
     assert 6 < _km(strict[0].message) < 9
     loose = _set("cau-treo--nam-phao", confidence="low", **moved)
-    assert check_crossings(_data_dir_with(tmp_path, loose)) == []
+    assert check_crossings(_data_dir_with(make_data_dir, loose)) == []
 
 
-def test_the_wrong_province_is_reported(tmp_path: Path) -> None:
-    source = _data_dir_with(tmp_path, _set("bo-y--phou-keua", province_today="vn-gia-lai-2025"))
+def test_the_wrong_province_is_reported(make_data_dir) -> None:
+    source = _data_dir_with(
+        make_data_dir, _set("bo-y--phou-keua", province_today="vn-gia-lai-2025")
+    )
     problems = check_crossings(source)
     assert [(p.record, p.field) for p in problems] == [("bo-y--phou-keua", "province_today")]
     assert "vn-gia-lai-2025" in problems[0].message and _km(problems[0].message) > 10
 
 
-def test_the_wrong_foreign_province_is_reported(tmp_path: Path) -> None:
-    source = _data_dir_with(tmp_path, _set("moc-bai--bavet", foreign_province="kh-takeo"))
+def test_the_wrong_foreign_province_is_reported(make_data_dir) -> None:
+    source = _data_dir_with(make_data_dir, _set("moc-bai--bavet", foreign_province="kh-takeo"))
     problems = check_crossings(source)
     assert [(p.record, p.field) for p in problems] == [("moc-bai--bavet", "foreign_province")]
     assert "kh-svay-rieng" in problems[0].message
@@ -224,27 +226,27 @@ def test_the_wrong_foreign_province_is_reported(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_value_names_file_line_and_field(
-    tmp_path: Path, crossing_id: str, values: dict[str, str], field: str, wording: str
+    make_data_dir, crossing_id: str, values: dict[str, str], field: str, wording: str
 ) -> None:
-    source = _data_dir_with(tmp_path, _set(crossing_id, **values))
+    source = _data_dir_with(make_data_dir, _set(crossing_id, **values))
     with pytest.raises(DataError) as raised:
         load_crossings(source)
     error = raised.value
-    assert error.path == str(tmp_path / CROSSINGS_FILE)
+    assert error.path == str(source.user_dir / CROSSINGS_FILE)
     assert error.line == _line_of(crossing_id)
     assert error.field == field
     assert wording in str(error)
-    assert f"{tmp_path / CROSSINGS_FILE}:{error.line}" in str(error)
+    assert f"{source.user_dir / CROSSINGS_FILE}:{error.line}" in str(error)
     # The check reports it too, with the same place, instead of raising.
     problems = check_crossings(source)
     assert [(p.field, p.record) for p in problems] == [(field, f"line {error.line}")]
 
 
-def test_a_duplicate_id_names_both_lines(tmp_path: Path) -> None:
+def test_a_duplicate_id_names_both_lines(make_data_dir) -> None:
     def duplicate(rows: list[dict[str, str]]) -> None:
         rows.append(dict(rows[0]))
 
-    source = _data_dir_with(tmp_path, duplicate)
+    source = _data_dir_with(make_data_dir, duplicate)
     with pytest.raises(DataError) as raised:
         load_crossings(source)
     assert raised.value.field == "id"
@@ -281,9 +283,9 @@ def test_cli_rejects_an_unknown_border() -> None:
     assert runner.invoke(app, ["crossings", "--border", "VN-CN"]).exit_code == 2
 
 
-def test_cli_exits_1_on_a_bad_user_file(tmp_path: Path) -> None:
-    _data_dir_with(tmp_path, _set("na-meo--nam-xoi", **{"class": "gateway"}))
-    result = runner.invoke(app, ["--data-dir", str(tmp_path), "crossings"])
+def test_cli_exits_1_on_a_bad_user_file(make_data_dir) -> None:
+    source = _data_dir_with(make_data_dir, _set("na-meo--nam-xoi", **{"class": "gateway"}))
+    result = runner.invoke(app, ["--data-dir", str(source.user_dir), "crossings"])
     assert result.exit_code == 1
     assert f"crossings.csv:{_line_of('na-meo--nam-xoi')}" in result.output
     assert "field 'class'" in result.output

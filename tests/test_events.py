@@ -329,13 +329,13 @@ def test_an_inference_may_name_one_item_of_a_list_field(embedded) -> None:
         assert (not flagged) is accepted
 
 
-def test_links_in_events_that_cannot_be_read_are_reported_not_skipped(tmp_path) -> None:
+def test_links_in_events_that_cannot_be_read_are_reported_not_skipped(make_data_dir) -> None:
     from loaders._io import DataSource
 
-    (tmp_path / "events").mkdir()
-    (tmp_path / "events" / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
-    (tmp_path / "events" / "zero.yaml").symlink_to("/dev/zero")  # would be read forever
-    _, problems = ev.read_events(DataSource(tmp_path))
+    data_dir = make_data_dir(folders=["events"])
+    (data_dir / "events" / "dangling.yaml").symlink_to(data_dir / "nowhere.yaml")
+    (data_dir / "events" / "zero.yaml").symlink_to("/dev/zero")  # would be read forever
+    _, problems = ev.read_events(DataSource(data_dir))
     messages = {Path(p.file).name: p.message for p in problems}
     assert "does not exist" in messages["dangling.yaml"]
     assert "not a regular file" in messages["zero.yaml"]

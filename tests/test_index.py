@@ -6,7 +6,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import shutil
 import sqlite3
 import time
 from datetime import date
@@ -21,7 +20,6 @@ from loaders.history import UnknownPlaceError, unit_history, units_for
 from loaders.index import RecordIndex
 
 EMBEDDED_EVENTS = Path(str(embedded("events")))
-EMBEDDED_AGREEMENTS = Path(str(embedded("agreements")))
 TEMPLATE = "an-giang-kampot-border-trade-conference-2025"
 
 
@@ -35,9 +33,8 @@ def index() -> RecordIndex:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    (tmp_path / "events").mkdir()
-    return tmp_path
+def data_dir(make_data_dir) -> Path:
+    return make_data_dir(folders=["events"])
 
 
 def write_event(data_dir: Path, name: str, title: str, day: str = "2024-05-06") -> Path:
@@ -236,10 +233,9 @@ def _build(data_dir: str, path: str, start: multiprocessing.synchronize.Barrier)
 
 
 def test_worker_processes_build_the_same_index_as_one_process(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    make_data_dir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.rmtree(data_dir / "events")
-    shutil.copytree(EMBEDDED_EVENTS, data_dir / "events")
+    data_dir = make_data_dir("events")
     serial = RecordIndex(DataSource(data_dir), data_dir / "serial.sqlite")
     serial.sync()
     monkeypatch.setattr("loaders.index.PARALLEL_FROM", 10)
@@ -256,10 +252,8 @@ def test_worker_processes_build_the_same_index_as_one_process(
     ]
 
 
-def test_concurrent_builders_leave_one_consistent_index(data_dir: Path) -> None:
-    shutil.rmtree(data_dir / "events")
-    shutil.copytree(EMBEDDED_EVENTS, data_dir / "events")
-    shutil.copytree(EMBEDDED_AGREEMENTS, data_dir / "agreements")
+def test_concurrent_builders_leave_one_consistent_index(make_data_dir) -> None:
+    data_dir = make_data_dir("events", "agreements")
     path = data_dir / "index.sqlite"
     builders = 3
     context = multiprocessing.get_context("fork")
