@@ -5,7 +5,8 @@ come from :mod:`loaders.download` or from anywhere else; this layer only reads t
 
 - ``import_files(paths, "geoboundaries" | "gadm" | "generic", ...)`` reads any file pyogrio can
   open and maps each feature onto our unit ids: by unit id (generic mode), by ISO 3166-2 code,
-  else by exact normalised name among the units valid on the source's date (``as_of``). The
+  else by name among the units valid on the source's date (``as_of``), compared through the
+  gazetteer's normaliser (:func:`loaders.gazetteer.normalize_name`), then by the geocoder. The
   :class:`ImportResult` lists matched, unmatched and duplicate features: nothing is dropped
   silently.
 - ``write_data_dir(result, out_dir)`` writes ``<out_dir>/boundaries/admin1.geojson`` in the
@@ -16,9 +17,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -28,12 +28,13 @@ import geopandas as gpd
 import pyogrio
 import pyogrio.raw
 import shapely
-from unidecode import unidecode
 
 from loaders._errors import BorderAtlasError, DataError
 from loaders._io import EMBEDDED, DataSource, write_atomic
-from loaders.boundaries import CRS, GEOMETRY_FILE, Unit, all_units, read_units
-from loaders.vocabulary import parse_country
+from loaders.boundaries import GEOMETRY_FILE, Unit, all_units, read_units
+from loaders.gazetteer import HINT_KINDS, Hint, normalize_name, spelling_key
+from loaders.geocode import geocode
+from loaders.vocabulary import COUNTRIES, COUNTRY_NAMES, CRS, parse_country
 
 Format = Literal["geoboundaries", "gadm", "generic"]
 Method = Literal["id", "iso", "name", "geocoder"]
@@ -42,12 +43,12 @@ Method = Literal["id", "iso", "name", "geocoder"]
 # features are the 63 provinces of 2024; the last day before Huế became a city is the default.
 DEFAULT_AS_OF = date(2024, 12, 31)
 COORD_DECIMALS = 6  # ~0.1 m: keeps the sources' detail, and the file a reviewable text file
-COUNTRY_CODES = {"VNM": "VN", "LAO": "LA", "KHM": "KH"}
-COUNTRY_NAMES = {"vietnam": "VN", "laos": "LA", "laopdr": "LA", "cambodia": "KH"}
+# A file's country field may hold a name instead of a code: ours, or the UN's "Lao PDR".
+COUNTRY_OF_NAME = {
+    normalize_name(name).compact: country
+    for country, name in [*COUNTRY_NAMES.items(), ("LA", "Lao PDR")]
+}
 MISSING_TEXT = {"", "na", "n/a", "none", "null", "nan"}
-# Generic words around a unit's proper name ("Thành phố Hồ Chí Minh", "Vientiane Province").
-NAME_PREFIXES = ("thanh pho", "tp", "tinh", "khaet", "khett", "khoueng", "kwaeng")
-NAME_SUFFIXES = ("city", "province", "municipality")
 
 
 # Where the data must be: around Vietnam, Laos and Cambodia. Their units span lon 100.1..109.5 E,
@@ -399,10 +400,10 @@ def country_code(value: str | None) -> str | None:
     """VN/LA/KH from an ISO 3166-1 alpha-2 or alpha-3 code or an English name; else the value."""
     if value is None:
         return None
-    text = value.strip().upper()
-    if text in COUNTRY_CODES.values():
-        return text
-    return COUNTRY_CODES.get(text) or COUNTRY_NAMES.get(name_key(value)) or text
+    try:
+        return parse_country(value)
+    except ValueError:
+        return COUNTRY_OF_NAME.get(normalize_name(value).compact, value.strip().upper())
 
 
 def _names(attrs: dict[str, Any], mapping: FieldMap) -> list[str]:
@@ -431,26 +432,6 @@ def _polygonal(geometry: shapely.Geometry | None) -> shapely.Geometry | None:
 # --- matching -----------------------------------------------------------------------------
 
 
-def name_key(text: str) -> str:
-    """A name reduced for exact comparison: ASCII, lower case, no spaces or punctuation.
-
-    "Thừa Thiên Huế", "ThừaThiênHuế" and "Thua Thien - Hue" all become ``thuathienhue``.
-    """
-    return "".join(re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).split())
-
-
-def bare_key(text: str) -> str:
-    """``name_key`` without a generic word around the proper name ("Tỉnh ...", "... City")."""
-    words = " ".join(re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).split())
-    for prefix in NAME_PREFIXES:
-        if words.startswith(prefix + " "):
-            words = words[len(prefix) + 1 :]
-    for suffix in NAME_SUFFIXES:
-        if words.endswith(" " + suffix):
-            words = words[: -len(suffix) - 1]
-    return words.replace(" ", "")
-
-
 def iso_key(code: str) -> tuple[str, str] | None:
     """An ISO 3166-2 code as (country, subdivision), ``VN-01`` equal to ``VN-1``."""
     country, _, part = code.strip().upper().partition("-")
@@ -460,23 +441,32 @@ def iso_key(code: str) -> tuple[str, str] | None:
 
 
 class UnitIndex:
-    """Our units, indexed by id, ISO code and name keys, for matching on one date."""
+    """Our units, indexed by id, ISO code and names, for matching on one date.
+
+    A name is looked up by its spelling first, kind words and all ("Viêng Chăn" is the name of
+    the province alone), then by the gazetteer's normalised key, where the kind word settles a
+    tie ("Vientiane Prefecture" is the capital, "Tỉnh Viêng Chăn" the province).
+    """
 
     def __init__(self, units: Iterable[Unit], day: date) -> None:
         self.day = day
         self.units = {unit.id: unit for unit in units}
         self.by_iso: dict[tuple[str, str], list[Unit]] = {}
-        self.by_name: dict[str, set[str]] = {}
+        self.by_spelling: dict[str, set[str]] = {}
+        self.by_key: dict[str, set[str]] = {}
         for unit in self.units.values():
             key = iso_key(unit.iso_3166_2) if unit.iso_3166_2 else None
             if key:
                 self.by_iso.setdefault(key, []).append(unit)
             if not unit.valid_on(day):
                 continue
-            for name in (unit.name, unit.name_vi, unit.name_local):
-                for keyed in (name_key(name or ""), bare_key(name or "")):
-                    if keyed:
-                        self.by_name.setdefault(keyed, set()).add(unit.id)
+            for name in filter(None, (unit.name, unit.name_vi, unit.name_local)):
+                for index, keyed in (
+                    (self.by_spelling, spelling_key(name)),
+                    (self.by_key, normalize_name(name).compact),
+                ):
+                    if keyed:  # a name made of kind words only has no key
+                        index.setdefault(keyed, set()).add(unit.id)
 
     def match(
         self,
@@ -487,7 +477,7 @@ class UnitIndex:
         use_geocoder: bool = True,
     ) -> Match | Unmatched:
         """The unit this feature stands for (by our id, ISO code, then name), or why none."""
-        if feature.country and feature.country not in COUNTRY_CODES.values():
+        if feature.country and feature.country not in COUNTRIES:
             return Unmatched(feature, f"country {feature.country} is not VN, LA or KH")
         if unit_id:
             return self._by_id(feature, unit_id)
@@ -517,10 +507,9 @@ class UnitIndex:
     ) -> Match | Unmatched:
         ambiguous: set[str] = set()
         for name in names:
-            for key in dict.fromkeys((name_key(name), bare_key(name))):
-                found = {u for u in self.by_name.get(key, ()) if self._in_country(u, feature)}
+            for found in self._named(name, feature):
                 if len(found) == 1:
-                    return Match(feature, found.pop(), "name")
+                    return Match(feature, next(iter(found)), "name")
                 ambiguous |= found
         if ambiguous:
             return Unmatched(feature, f"name fits several units: {', '.join(sorted(ambiguous))}")
@@ -532,33 +521,40 @@ class UnitIndex:
         where = f" in {feature.country}" if feature.country else ""
         return Unmatched(feature, f"no unit named {tried}{where} on {self.day}")
 
+    def _named(self, name: str, feature: SourceFeature) -> Iterator[set[str]]:
+        """The units of the feature's country that ``name`` may stand for, most exact first: by
+        spelling, then by normalised key (of the kind its kind word announces, if any is)."""
+        yield self._of_country(feature, self.by_spelling.get(spelling_key(name), ()))
+        normalized = normalize_name(name)
+        found = self._of_country(feature, self.by_key.get(normalized.compact, ()))
+        yield self._of_kind(found, normalized.hint)
+
+    def _of_country(self, feature: SourceFeature, unit_ids: Iterable[str]) -> set[str]:
+        return {u for u in unit_ids if self._in_country(u, feature)}
+
+    def _of_kind(self, unit_ids: set[str], hint: Hint | None) -> set[str]:
+        """Of several units, those of the kind ``hint`` announces, if any are."""
+        if len(unit_ids) < 2 or hint is None:
+            return unit_ids
+        return {u for u in unit_ids if self.units[u].kind in HINT_KINDS[hint]} or unit_ids
+
     def _in_country(self, unit_id: str, feature: SourceFeature) -> bool:
         return feature.country is None or self.units[unit_id].country == feature.country
 
     def _geocode(self, feature: SourceFeature, names: list[str]) -> str | None:
-        """Ask ``loaders.geocode`` (when present) and accept only an unambiguous match of a unit
-        valid on our date; only its public answer (``status``, ``id``, ``place``) is used."""
-        try:
-            from loaders.geocode import geocode  # type: ignore[import-not-found]
-        except ImportError:
-            return None
+        """Ask the geocoder, accepting only an unambiguous match of a unit valid on our date."""
         for name in names:
             try:
                 found = geocode(name, as_of=self.day, country=feature.country)
-            except (BorderAtlasError, LookupError, ValueError):
+            except (BorderAtlasError, ValueError):  # a broken gazetteer; a country it refuses
                 continue
-            status, unit_id = _attr(found, "status"), _attr(found, "id")
-            status = getattr(status, "value", status)
-            unit = self.units.get(str(unit_id))
             # A name of a town inside a unit ("place") is no name for the unit's outline.
-            usable = unit is not None and unit.valid_on(self.day) and _attr(found, "place") is None
-            if status == "matched" and usable and self._in_country(unit.id, feature):
+            if found.status != "matched" or found.place is not None:
+                continue
+            unit = self.units.get(found.id or "")
+            if unit is not None and unit.valid_on(self.day) and self._in_country(unit.id, feature):
                 return unit.id
         return None
-
-
-def _attr(found: object, name: str) -> object:
-    return found.get(name) if isinstance(found, dict) else getattr(found, name, None)
 
 
 def _validity(unit: Unit) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import types
 import warnings
 import zipfile
 from datetime import date
@@ -21,14 +19,9 @@ from loaders import boundary_import
 from loaders._errors import DataError
 from loaders._io import DataSource
 from loaders.boundaries import load_units, read_units
-from loaders.boundary_import import (
-    FieldMap,
-    MissingFieldError,
-    bare_key,
-    import_files,
-    name_key,
-    write_data_dir,
-)
+from loaders.boundary_import import FieldMap, MissingFieldError, import_files, write_data_dir
+from loaders.gazetteer import normalize_name, spelling_key
+from loaders.geocode import GeocodeResult, PlaceRef, Status
 from mapapp.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "external"
@@ -134,12 +127,41 @@ def test_a_feature_of_a_merged_unit_is_reported_as_derived(tmp_path: Path) -> No
     assert result.ok
 
 
-def test_name_keys_ignore_case_accents_spaces_and_generic_words() -> None:
-    assert name_key("ThừaThiênHuế") == name_key("Thua Thien - Hue") == "thuathienhue"
-    assert name_key("Đắk Lắk") == "daklak"
-    assert bare_key("Thành phố Hồ Chí Minh") == bare_key("HồChíMinh") == "hochiminh"
-    assert bare_key("Vientiane Province") == "vientiane"
-    assert name_key("Quảng Nam") != name_key("Quảng Ninh")
+def test_spelling_keys_ignore_case_accents_and_spaces_and_keep_kind_words() -> None:
+    assert spelling_key("ThừaThiênHuế") == spelling_key("Thua Thien - Hue") == "thuathienhue"
+    assert spelling_key("Đắk Lắk") == "daklak"
+    assert spelling_key("Vientiane Province") == "vientianeprovince"  # the kind word is kept
+    assert normalize_name("Thành phố Hồ Chí Minh").compact == spelling_key("HồChíMinh")
+    assert normalize_name("Vientiane Province").compact == "vientiane"
+    assert spelling_key("Quảng Nam") != spelling_key("Quảng Ninh")
+
+
+def test_names_match_through_the_gazetteers_prefixes_and_kind_hints(tmp_path: Path) -> None:
+    named = {
+        "Province of Savannakhet": "la-savannakhet",
+        "Krong Kep": "kh-kep",
+        "Thủ đô Phnôm Pênh": "kh-phnom-penh",
+        # Both Vientianes reduce to "vientiane": the kind word decides between them.
+        "Vientiane Prefecture": "la-vientiane-capital",
+        "Tỉnh Viêng Chăn": "la-vientiane-province-2013",
+    }
+    rows = [{"NAME": name, "geometry": simplified(unit)} for name, unit in named.items()]
+    path = write_layer(tmp_path / "prefixed.geojson", rows)
+    fields = FieldMap(names=("NAME",))
+    result = import_files([path], "generic", fields=fields, as_of=DAY, use_geocoder=False)
+    assert by_name(result) == named
+    assert {m.method for m in result.matched} == {"name"}
+
+
+def test_a_name_two_units_share_without_a_kind_word_is_reported(tmp_path: Path) -> None:
+    rows = [{"NAME": "Vientiane", "geometry": simplified("la-vientiane-capital")}]
+    path = write_layer(tmp_path / "vientiane.geojson", rows)
+    fields = FieldMap(names=("NAME",), country_code="LA")
+    result = import_files([path], "generic", fields=fields, as_of=DAY, use_geocoder=False)
+    [unmatched] = result.unmatched
+    assert unmatched.reason == (
+        "name fits several units: la-vientiane-capital, la-vientiane-province-2013"
+    )
 
 
 # --- GADM: run-together names and VARNAME_1 alternatives --------------------------------------
@@ -273,19 +295,20 @@ def test_the_geocoder_is_asked_only_when_no_exact_name_fits(
 ) -> None:
     asked: list[tuple] = []
 
-    def geocode(name: str, as_of: date, country: str | None) -> dict:
-        asked.append((name, as_of, country))
-        answers = {
-            "VientianePrefecture": {"status": "matched", "id": "la-vientiane-capital"},
-            "Vientiane Old": {"status": "matched", "id": "la-vientiane-province"},
-            "Pakse": {"status": "matched", "id": "la-champasak", "place": {"id": "pakse"}},
-            "Attapeu Sekong": {"status": "ambiguous", "id": None},
-        }
-        return answers.get(name, {"status": "unmatched", "id": None})
+    pakse = PlaceRef(id="pakse", name="Pakse", name_vi=None, kind="city", lat=15.12, lon=105.8)
+    answers: dict[str, tuple[Status, str | None, PlaceRef | None]] = {
+        "VientianePrefecture": ("matched", "la-vientiane-capital", None),
+        "Vientiane Old": ("matched", "la-vientiane-province", None),
+        "Pakse": ("matched", "la-champasak", pakse),
+        "Attapeu Sekong": ("ambiguous", None, None),
+    }
 
-    fake = types.ModuleType("loaders.geocode")
-    fake.geocode = geocode  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "loaders.geocode", fake)
+    def geocode(name: str, as_of: date, country: str | None) -> GeocodeResult:
+        asked.append((name, as_of, country))
+        status, unit_id, place = answers.get(name, ("unmatched", None, None))
+        return GeocodeResult(query=name, as_of=as_of, status=status, id=unit_id, place=place)
+
+    monkeypatch.setattr(boundary_import, "geocode", geocode)
     names = ("VientianePrefecture", "Vientiane Old", "Pakse", "Attapeu Sekong", "Savannakhet")
     rows = [{"NAME": name, "geometry": simplified("la-vientiane-capital")} for name in names]
     path = write_layer(tmp_path / "lao.geojson", rows)
