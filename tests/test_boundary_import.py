@@ -275,6 +275,28 @@ def test_generic_mode_reprojects_a_projected_shapefile_to_wgs84(utm_shapefile: P
         assert embedded(unit_id).contains(geometry.representative_point())
 
 
+def test_a_country_field_may_hold_a_code_or_a_name(tmp_path: Path) -> None:
+    rows = [
+        {"NAME": "Kampot", "LAND": "KHM", "geometry": simplified("kh-kampot")},
+        {"NAME": "Hà Tĩnh", "LAND": "Viet Nam", "geometry": simplified("vn-ha-tinh")},
+        {"NAME": "Savannakhet", "LAND": "Lao PDR", "geometry": simplified("la-savannakhet")},
+        {"NAME": "Salavan", "LAND": "Cambodia", "geometry": simplified("la-salavan")},
+        {"NAME": "Nan", "LAND": "Thailand", "geometry": simplified("la-xayaboury")},
+    ]
+    path = write_layer(tmp_path / "countries.geojson", rows)
+    fields = FieldMap(names=("NAME",), country="LAND")
+    result = import_files([path], "generic", fields=fields, as_of=DAY, use_geocoder=False)
+    assert by_name(result) == {
+        "Kampot": "kh-kampot",
+        "Hà Tĩnh": "vn-ha-tinh",
+        "Savannakhet": "la-savannakhet",
+    }
+    assert [u.reason for u in result.unmatched] == [
+        "no unit named Salavan in KH on 2024-06-01",  # the file's country is believed
+        "country THAILAND is not VN, LA or KH",
+    ]
+
+
 def test_generic_mode_accepts_our_unit_ids(tmp_path: Path) -> None:
     rows = [
         {"uid": "kh-tboung-khmum", "geometry": simplified("kh-tboung-khmum")},
