@@ -233,6 +233,25 @@ def normalize_keys(texts: Iterable[str]) -> list[tuple[str, Hint | None]]:
     return [("".join(words), hint) for words, hint in map(_key_words, texts)]
 
 
+def spelling_key(text: str) -> str:
+    """``text`` compacted as :attr:`NormalizedName.compact` is, but with its kind words kept.
+
+    "Vientiane Capital" and "Vientiane Province" share the normalised key ``vientiane``; their
+    spelling keys ``vientianecapital`` and ``vientianeprovince`` tell them apart.
+    """
+    if in_lao_or_khmer_script(text):
+        text = _fold_native(text)
+    return "".join(ascii_words(text))
+
+
+# The unit kinds (``units.csv``) that a kind word announces; "thành phố" also names a capital.
+HINT_KINDS: dict[Hint, frozenset[str]] = {
+    "province": frozenset({"province"}),
+    "capital": frozenset({"capital"}),
+    "city": frozenset({"municipality", "capital"}),
+}
+
+
 # --- Data models ------------------------------------------------------------------------------
 
 

@@ -59,6 +59,7 @@ from rapidfuzz import fuzz, process
 from loaders._io import EMBEDDED, DataSource
 from loaders.boundaries import current_units_of
 from loaders.gazetteer import (
+    HINT_KINDS,
     Entry,
     Gazetteer,
     Hint,
@@ -214,9 +215,7 @@ class _Matcher:
         """Among several units, keep those of the kind the prefix announced (if any are)."""
         if len(hits) < 2 or hint is None:
             return tuple(hits)
-        kinds = {"province": {"province"}, "capital": {"capital"}, "city": {"municipality"}}
-        wanted = kinds[hint] | ({"capital"} if hint == "city" else set())
-        kept = [h for h in hits if h.place or self.gaz.units[h.unit].kind in wanted]
+        kept = [h for h in hits if h.place or self.gaz.units[h.unit].kind in HINT_KINDS[hint]]
         return tuple(kept or hits)
 
     # -- fuzzy ---------------------------------------------------------------------------------

@@ -24,3 +24,18 @@ CrossingId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*--[a-z0-9]+(?:-[a-z0-9]+)*$")
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+# ISO 3166-1 alpha-3, as boundary files (geoBoundaries, GADM) and their URLs name countries.
+COUNTRY_ISO3: dict[Country, str] = {"VN": "VNM", "LA": "LAO", "KH": "KHM"}
+
+
+def parse_country(code: str) -> Country:
+    """VN, LA or KH from an alpha-2 or alpha-3 code in any case (``"lao"`` -> ``"LA"``).
+
+    Raises ``ValueError`` for anything else.
+    """
+    text = code.strip().upper()
+    for country, iso3 in COUNTRY_ISO3.items():
+        if text in (country, iso3):
+            return country
+    raise ValueError(f"unknown country {code!r}: expected VN, LA or KH")

@@ -580,7 +580,7 @@ def export(
     typer.echo(f"wrote {written[0]} ({size / 1e6:.2f} MB){extra}")
 
 
-# --- optional boundary sources (loaders/external.py) ----------------------------------------
+# --- optional boundary sources (loaders/download.py, loaders/boundary_import.py) -------------
 
 
 class RemoteSourceChoice(str, Enum):
@@ -616,7 +616,7 @@ FIELD_KEYS = {
 
 def _field_map(pairs: list[str]) -> Any:
     """``--field KEY=FIELD`` options as a ``FieldMap`` (names may repeat); bad ones exit 2."""
-    from loaders.external import FieldMap
+    from loaders.boundary_import import FieldMap
 
     values: dict[str, Any] = {"names": (), "alt_names": ()}
     for pair in pairs:
@@ -655,7 +655,7 @@ def boundaries_download(
     """Download official admin-1 boundaries (opt-in; the only command that uses the network)."""
     import functools
 
-    from loaders.external import DownloadError, LicenceNotAccepted, download_source
+    from loaders.download import DownloadError, LicenceNotAccepted, download_source
 
     codes = [c.strip() for item in country or ["VN,LA,KH"] for c in item.split(",") if c.strip()]
     echo = functools.partial(typer.echo, err=as_json)  # with --json, stdout holds only JSON
@@ -713,7 +713,7 @@ def boundaries_import(
 
     Exit 1 when a feature matched no unit (or two features one unit); matched ones are written.
     """
-    from loaders.external import ImportUsageError, import_files, write_data_dir
+    from loaders.boundary_import import ImportUsageError, import_files, write_data_dir
 
     generic = _field_map(fields or []) if fmt is ImportFormat.GENERIC else None
     if fields and generic is None:

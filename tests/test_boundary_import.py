@@ -1,23 +1,13 @@
-"""Optional boundary sources: importing geoBoundaries, GADM and generic files, and the opt-in
-download (against a local HTTP server only: no test touches the network)."""
+"""Importing a boundary file: geoBoundaries, GADM and generic files matched onto our units, and the
+data directory written from them (the download that may fetch such files: ``test_download.py``)."""
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import re
-import shutil
-import sys
-import threading
-import types
-import urllib.request
 import warnings
 import zipfile
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,23 +15,13 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-from loaders import external
+from loaders import boundary_import
 from loaders._errors import DataError
 from loaders._io import DataSource
 from loaders.boundaries import load_units, read_units
-from loaders.external import (
-    ChecksumMismatch,
-    DownloadError,
-    FieldMap,
-    LicenceNotAccepted,
-    MissingFieldError,
-    bare_key,
-    default_cache_dir,
-    download_source,
-    import_files,
-    name_key,
-    write_data_dir,
-)
+from loaders.boundary_import import FieldMap, MissingFieldError, import_files, write_data_dir
+from loaders.gazetteer import normalize_name, spelling_key
+from loaders.geocode import GeocodeResult, PlaceRef, Status
 from mapapp.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "external"
@@ -68,7 +48,7 @@ def write_layer(path: Path, rows: list[dict], crs: str = "EPSG:4326", **kwargs) 
     return path
 
 
-def by_name(result: external.ImportResult) -> dict[str | None, str]:
+def by_name(result: boundary_import.ImportResult) -> dict[str | None, str]:
     return {m.feature.name: m.unit_id for m in result.matched}
 
 
@@ -76,7 +56,7 @@ def by_name(result: external.ImportResult) -> dict[str | None, str]:
 
 
 @pytest.fixture(scope="module")
-def geoboundaries() -> external.ImportResult:
+def geoboundaries() -> boundary_import.ImportResult:
     return import_files([GEOBOUNDARIES], "geoboundaries", use_geocoder=False)
 
 
@@ -147,12 +127,41 @@ def test_a_feature_of_a_merged_unit_is_reported_as_derived(tmp_path: Path) -> No
     assert result.ok
 
 
-def test_name_keys_ignore_case_accents_spaces_and_generic_words() -> None:
-    assert name_key("ThừaThiênHuế") == name_key("Thua Thien - Hue") == "thuathienhue"
-    assert name_key("Đắk Lắk") == "daklak"
-    assert bare_key("Thành phố Hồ Chí Minh") == bare_key("HồChíMinh") == "hochiminh"
-    assert bare_key("Vientiane Province") == "vientiane"
-    assert name_key("Quảng Nam") != name_key("Quảng Ninh")
+def test_spelling_keys_ignore_case_accents_and_spaces_and_keep_kind_words() -> None:
+    assert spelling_key("ThừaThiênHuế") == spelling_key("Thua Thien - Hue") == "thuathienhue"
+    assert spelling_key("Đắk Lắk") == "daklak"
+    assert spelling_key("Vientiane Province") == "vientianeprovince"  # the kind word is kept
+    assert normalize_name("Thành phố Hồ Chí Minh").compact == spelling_key("HồChíMinh")
+    assert normalize_name("Vientiane Province").compact == "vientiane"
+    assert spelling_key("Quảng Nam") != spelling_key("Quảng Ninh")
+
+
+def test_names_match_through_the_gazetteers_prefixes_and_kind_hints(tmp_path: Path) -> None:
+    named = {
+        "Province of Savannakhet": "la-savannakhet",
+        "Krong Kep": "kh-kep",
+        "Thủ đô Phnôm Pênh": "kh-phnom-penh",
+        # Both Vientianes reduce to "vientiane": the kind word decides between them.
+        "Vientiane Prefecture": "la-vientiane-capital",
+        "Tỉnh Viêng Chăn": "la-vientiane-province-2013",
+    }
+    rows = [{"NAME": name, "geometry": simplified(unit)} for name, unit in named.items()]
+    path = write_layer(tmp_path / "prefixed.geojson", rows)
+    fields = FieldMap(names=("NAME",))
+    result = import_files([path], "generic", fields=fields, as_of=DAY, use_geocoder=False)
+    assert by_name(result) == named
+    assert {m.method for m in result.matched} == {"name"}
+
+
+def test_a_name_two_units_share_without_a_kind_word_is_reported(tmp_path: Path) -> None:
+    rows = [{"NAME": "Vientiane", "geometry": simplified("la-vientiane-capital")}]
+    path = write_layer(tmp_path / "vientiane.geojson", rows)
+    fields = FieldMap(names=("NAME",), country_code="LA")
+    result = import_files([path], "generic", fields=fields, as_of=DAY, use_geocoder=False)
+    [unmatched] = result.unmatched
+    assert unmatched.reason == (
+        "name fits several units: la-vientiane-capital, la-vientiane-province-2013"
+    )
 
 
 # --- GADM: run-together names and VARNAME_1 alternatives --------------------------------------
@@ -212,6 +221,19 @@ def test_a_file_lacking_the_formats_name_field_is_a_usage_error(gadm_gpkg) -> No
         import_files([gadm_gpkg], "geoboundaries", layer="ADM_ADM_1")
 
 
+def test_a_zipped_gadm_file_imports_as_it_is_downloaded(tmp_path: Path) -> None:
+    rows = [
+        gadm_row("VNM.58_1", "ThừaThiênHuế", "NA", "vn-thua-thien-hue"),
+        gadm_row("VNM.44_1", "QuảngTrị", "Quang Tri", "vn-quang-tri"),
+    ]
+    layer = write_layer(tmp_path / "gadm41_VNM_1.json", rows, driver="GeoJSON")
+    archive = tmp_path / "gadm41_VNM_1.json.zip"  # the name and form gadm.org serves
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(layer, layer.name)
+    result = import_files([archive], "gadm", use_geocoder=False)
+    assert by_name(result) == {"ThừaThiênHuế": "vn-thua-thien-hue", "QuảngTrị": "vn-quang-tri"}
+
+
 def test_a_gadm_file_without_iso_or_variant_fields_still_imports(tmp_path: Path) -> None:
     row = gadm_row("VNM.44_1", "QuảngTrị", "NA", "vn-quang-tri")
     for absent in ("ISO_1", "VARNAME_1", "NL_NAME_1"):  # older GADM releases lack some
@@ -253,6 +275,28 @@ def test_generic_mode_reprojects_a_projected_shapefile_to_wgs84(utm_shapefile: P
         assert embedded(unit_id).contains(geometry.representative_point())
 
 
+def test_a_country_field_may_hold_a_code_or_a_name(tmp_path: Path) -> None:
+    rows = [
+        {"NAME": "Kampot", "LAND": "KHM", "geometry": simplified("kh-kampot")},
+        {"NAME": "Hà Tĩnh", "LAND": "Viet Nam", "geometry": simplified("vn-ha-tinh")},
+        {"NAME": "Savannakhet", "LAND": "Lao PDR", "geometry": simplified("la-savannakhet")},
+        {"NAME": "Salavan", "LAND": "Cambodia", "geometry": simplified("la-salavan")},
+        {"NAME": "Nan", "LAND": "Thailand", "geometry": simplified("la-xayaboury")},
+    ]
+    path = write_layer(tmp_path / "countries.geojson", rows)
+    fields = FieldMap(names=("NAME",), country="LAND")
+    result = import_files([path], "generic", fields=fields, as_of=DAY, use_geocoder=False)
+    assert by_name(result) == {
+        "Kampot": "kh-kampot",
+        "Hà Tĩnh": "vn-ha-tinh",
+        "Savannakhet": "la-savannakhet",
+    }
+    assert [u.reason for u in result.unmatched] == [
+        "no unit named Salavan in KH on 2024-06-01",  # the file's country is believed
+        "country THAILAND is not VN, LA or KH",
+    ]
+
+
 def test_generic_mode_accepts_our_unit_ids(tmp_path: Path) -> None:
     rows = [
         {"uid": "kh-tboung-khmum", "geometry": simplified("kh-tboung-khmum")},
@@ -273,19 +317,20 @@ def test_the_geocoder_is_asked_only_when_no_exact_name_fits(
 ) -> None:
     asked: list[tuple] = []
 
-    def geocode(name: str, as_of: date, country: str | None) -> dict:
-        asked.append((name, as_of, country))
-        answers = {
-            "VientianePrefecture": {"status": "matched", "id": "la-vientiane-capital"},
-            "Vientiane Old": {"status": "matched", "id": "la-vientiane-province"},
-            "Pakse": {"status": "matched", "id": "la-champasak", "place": {"id": "pakse"}},
-            "Attapeu Sekong": {"status": "ambiguous", "id": None},
-        }
-        return answers.get(name, {"status": "unmatched", "id": None})
+    pakse = PlaceRef(id="pakse", name="Pakse", name_vi=None, kind="city", lat=15.12, lon=105.8)
+    answers: dict[str, tuple[Status, str | None, PlaceRef | None]] = {
+        "VientianePrefecture": ("matched", "la-vientiane-capital", None),
+        "Vientiane Old": ("matched", "la-vientiane-province", None),
+        "Pakse": ("matched", "la-champasak", pakse),
+        "Attapeu Sekong": ("ambiguous", None, None),
+    }
 
-    fake = types.ModuleType("loaders.geocode")
-    fake.geocode = geocode  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "loaders.geocode", fake)
+    def geocode(name: str, as_of: date, country: str | None) -> GeocodeResult:
+        asked.append((name, as_of, country))
+        status, unit_id, place = answers.get(name, ("unmatched", None, None))
+        return GeocodeResult(query=name, as_of=as_of, status=status, id=unit_id, place=place)
+
+    monkeypatch.setattr(boundary_import, "geocode", geocode)
     names = ("VientianePrefecture", "Vientiane Old", "Pakse", "Attapeu Sekong", "Savannakhet")
     rows = [{"NAME": name, "geometry": simplified("la-vientiane-capital")} for name in names]
     path = write_layer(tmp_path / "lao.geojson", rows)
@@ -309,11 +354,11 @@ def test_the_geocoder_is_asked_only_when_no_exact_name_fits(
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory, geoboundaries) -> external.Written:
+def written(tmp_path_factory: pytest.TempPathFactory, geoboundaries) -> boundary_import.Written:
     return write_data_dir(geoboundaries, tmp_path_factory.mktemp("data"))
 
 
-def test_the_writer_uses_the_embedded_format(written: external.Written) -> None:
+def test_the_writer_uses_the_embedded_format(written: boundary_import.Written) -> None:
     lines = written.path.read_text(encoding="utf-8").splitlines()
     assert written.path.name == "admin1.geojson" and written.path.parent.name == "boundaries"
     assert lines[0].startswith('{"type":"FeatureCollection","features":[{"type":"Feature"')
@@ -326,7 +371,7 @@ def test_the_writer_uses_the_embedded_format(written: external.Written) -> None:
 
 
 def test_the_written_directory_loads_with_imported_and_filled_units(
-    written: external.Written, geoboundaries
+    written: boundary_import.Written, geoboundaries
 ) -> None:
     source = DataSource(written.path.parent.parent)
     units = load_units(DAY, source=source)
@@ -565,340 +610,3 @@ def test_coordinates_that_fit_their_crs_are_imported(tmp_path: Path) -> None:
     result = import_files([path], "geoboundaries", use_geocoder=False)
     assert "vn-quang-tri" in {m.unit_id for m in result.matched}
     assert result.frame.total_bounds[0] > 100  # back in degrees
-
-
-# --- the opt-in download, against a local server ---------------------------------------------
-
-
-class Server:
-    """A local HTTP server on 127.0.0.1 serving a folder, counting requests."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.requests: list[str] = []
-        server = self
-
-        class Handler(SimpleHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                server.requests.append(self.path)
-
-        handler = functools.partial(Handler, directory=str(folder))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        # Bounded: whatever happens to the test, the server stops by itself after 30 s.
-        self.deadline = threading.Timer(30, self.httpd.shutdown)
-        self.deadline.daemon = True
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        self.deadline.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.deadline.cancel()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
-
-
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
-    """Both sources pointed at a local server holding geoBoundaries-shaped fixture files."""
-    folder = tmp_path / "www"
-    folder.mkdir()
-    for iso3 in ("VNM", "LAO"):
-        shutil.copy(GEOBOUNDARIES, folder / f"geoBoundaries-{iso3}-ADM1.geojson")
-    with Server(folder) as server:
-        base = f"http://127.0.0.1:{server.port}"
-        for name, template in [
-            ("geoboundaries", "/geoBoundaries-{iso3}-ADM1.geojson"),
-            ("gadm", "/gadm41_{iso3}_1.json.zip"),
-        ]:
-            remote = replace(external.REMOTE_SOURCES[name], url_template=base + template)
-            monkeypatch.setitem(external.REMOTE_SOURCES, name, remote)
-        yield server
-
-
-FIXTURE_SHA256 = hashlib.sha256(GEOBOUNDARIES.read_bytes()).hexdigest()
-
-
-def test_first_download_records_and_prints_the_digest(served: Server, tmp_path: Path) -> None:
-    printed: list[str] = []
-    cache = tmp_path / "cache"
-    [found] = download_source("geoboundaries", ["VN"], cache, echo=printed.append)
-    assert found.path == cache / "geoboundaries" / "geoBoundaries-VNM-ADM1.geojson"
-    assert found.path.read_bytes() == GEOBOUNDARIES.read_bytes()
-    assert (found.sha256, found.check, found.fetched) == (FIXTURE_SHA256, "first download", True)
-    recorded = json.loads((cache / "checksums.json").read_text(encoding="utf-8"))
-    assert recorded["geoboundaries/geoBoundaries-VNM-ADM1.geojson"]["sha256"] == FIXTURE_SHA256
-    text = "\n".join(printed)
-    assert "CC BY 4.0" in text and "Runfola" in text
-    assert FIXTURE_SHA256 in text
-    assert [p.name for p in found.path.parent.iterdir()] == [found.path.name]  # no temp files
-    assert served.requests == ["/geoBoundaries-VNM-ADM1.geojson"]
-
-
-def test_later_use_verifies_the_cache_without_the_network(served: Server, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    download_source("geoboundaries", ["VN", "LA"], cache, echo=lambda _: None)
-    [again] = download_source("geoboundaries", ["LA"], cache, echo=lambda _: None)
-    assert (again.check, again.fetched) == ("recorded", False)
-    assert len(served.requests) == 2  # the second call asked nothing
-    again.path.write_bytes(again.path.read_bytes() + b" ")
-    with pytest.raises(ChecksumMismatch, match=FIXTURE_SHA256):
-        download_source("geoboundaries", ["LA"], cache, echo=lambda _: None)
-
-
-def test_a_download_that_differs_from_the_recorded_digest_is_rejected(
-    served: Server, tmp_path: Path
-) -> None:
-    cache = tmp_path / "cache"
-    [first] = download_source("geoboundaries", ["VN"], cache, echo=lambda _: None)
-    first.path.unlink()
-    served_file = served.folder / first.path.name
-    served_file.write_bytes(b'{"type":"FeatureCollection","features":[]}')
-    with pytest.raises(ChecksumMismatch, match="differs from the expected"):
-        download_source("geoboundaries", ["VN"], cache, echo=lambda _: None)
-    assert list(first.path.parent.iterdir()) == []  # neither the file nor a temp file is kept
-
-
-def test_a_pinned_digest_is_enforced(
-    served: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = external.REMOTE_SOURCES["geoboundaries"].url_template.format(iso3="VNM")
-    monkeypatch.setitem(external.PINNED_SHA256, url, "0" * 64)
-    cache = tmp_path / "cache"
-    with pytest.raises(ChecksumMismatch, match="0" * 64):
-        download_source("geoboundaries", ["VN"], cache, echo=lambda _: None)
-    assert not (cache / "checksums.json").exists()
-    monkeypatch.setitem(external.PINNED_SHA256, url, FIXTURE_SHA256)
-    [found] = download_source("geoboundaries", ["VN"], cache, echo=lambda _: None)
-    assert found.check == "pinned"
-
-
-def test_gadm_needs_the_licence_accepted(served: Server, tmp_path: Path) -> None:
-    printed: list[str] = []
-    with pytest.raises(LicenceNotAccepted):
-        download_source("gadm", ["VN"], tmp_path, echo=printed.append)
-    assert "non-commercial" in printed[0] and "Redistribution" in printed[0]
-    assert served.requests == []
-
-
-def test_a_downloaded_gadm_zip_imports_as_it_is(served: Server, tmp_path: Path) -> None:
-    rows = [
-        gadm_row("VNM.58_1", "ThừaThiênHuế", "NA", "vn-thua-thien-hue"),
-        gadm_row("VNM.44_1", "QuảngTrị", "Quang Tri", "vn-quang-tri"),
-    ]
-    layer = write_layer(tmp_path / "gadm41_VNM_1.json", rows, driver="GeoJSON")
-    with zipfile.ZipFile(served.folder / "gadm41_VNM_1.json.zip", "w") as archive:
-        archive.write(layer, layer.name)
-    printed: list[str] = []
-    [found] = download_source(
-        "gadm", ["VN"], tmp_path / "cache", accept_licence=True, echo=printed.append
-    )
-    assert "non-commercial" in printed[0]
-    result = import_files([found.path], "gadm", use_geocoder=False)
-    assert by_name(result) == {"ThừaThiênHuế": "vn-thua-thien-hue", "QuảngTrị": "vn-quang-tri"}
-
-
-def test_http_errors_and_plain_http_are_reported(
-    served: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with pytest.raises(DownloadError, match="HTTP 404"):  # the server has no GADM file
-        download_source("gadm", ["KH"], tmp_path, accept_licence=True, echo=lambda _: None)
-    remote = replace(
-        external.REMOTE_SOURCES["geoboundaries"], url_template="http://example.invalid/{iso3}"
-    )
-    monkeypatch.setitem(external.REMOTE_SOURCES, "geoboundaries", remote)
-    with pytest.raises(DownloadError, match="refusing a non-HTTPS download"):
-        download_source("geoboundaries", ["VN"], tmp_path, echo=lambda _: None)
-    assert list((tmp_path / "gadm").iterdir()) == []
-
-
-def test_the_cache_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert default_cache_dir() == tmp_path / "borderatlas"
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    assert default_cache_dir() == Path.home() / ".cache" / "borderatlas"
-
-
-def test_the_official_urls_are_https_and_per_country() -> None:
-    for remote in external.REMOTE_SOURCES.values():
-        url = remote.url_template.format(iso3="LAO")
-        assert url.startswith("https://") and "LAO" in url
-
-
-def test_download_command_then_import_command(served: Server, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    args = ["boundaries-download", "geoboundaries", "--country", "VN", "--cache-dir", str(cache)]
-    result = runner.invoke(app, [*args, "--json"])
-    assert result.exit_code == 0, result.output
-    [found] = json.loads(result.stdout)
-    assert found["sha256"] == FIXTURE_SHA256
-    assert "CC BY 4.0" in result.stderr  # with --json the licence goes to stderr
-    imported = runner.invoke(
-        app,
-        ["boundaries-import", found["path"], "--format", "geoboundaries", "--out", str(tmp_path)],
-    )
-    assert imported.exit_code == 1  # the fixture's two unmatched features
-    assert "UNMATCHED" in imported.stdout and "Ubon Ratchathani" in imported.stdout
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["gadm", "--country", "VN"], "--accept-licence"),
-        (["geoboundaries", "--country", "TH"], "unknown country"),
-        (["osm"], "osm"),
-    ],
-)
-def test_download_command_bad_usage_exits_2(
-    served: Server, tmp_path: Path, args: list[str], message: str
-) -> None:
-    result = runner.invoke(app, ["boundaries-download", *args, "--cache-dir", str(tmp_path)])
-    assert result.exit_code == 2
-    assert message in result.output
-    assert served.requests == []
-
-
-# --- a damaged cache, an unverified file, redirects: decided without the network -------------
-
-VN_URL = external.REMOTE_SOURCES["geoboundaries"].url_template.format(iso3="VNM")
-VN_KEY = "geoboundaries/geoBoundaries-VNM-ADM1.geojson"
-
-
-def no_network(*args: object) -> str:
-    raise AssertionError("the network was asked")
-
-
-@pytest.mark.parametrize(
-    ("content", "says"),
-    [
-        (
-            b'[{"sha256": "00"}]',
-            "checksums.json: expected an object of file: {url, sha256}, not a JSON list",
-        ),
-        (b'{"a": ', "checksums.json:1: not valid JSON: Expecting value"),
-        (b'{"x": "00"}', "checksums.json: entry 'x' has no sha256 digest: repair or delete it"),
-        (b"\xff\xfe{}", "checksums.json: not UTF-8 text: repair or delete it"),
-    ],
-    ids=["a-list", "invalid-json", "no-digest", "not-utf-8"],
-)
-def test_a_damaged_checksums_json_is_one_line_naming_the_file(
-    tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch, content: bytes, says: str
-) -> None:
-    monkeypatch.setattr(external, "_stream", no_network)
-    (tmp_path / "checksums.json").write_bytes(content)
-    result = run_main(
-        "boundaries-download", "geoboundaries", "--country", "VN", "--cache-dir", tmp_path
-    )
-    assert result.code == 1
-    assert (
-        result.one_line()
-        == f"error: {tmp_path / 'checksums.json'}{says.removeprefix('checksums.json')}"
-    )
-    assert (tmp_path / "checksums.json").read_bytes() == content  # never rewritten
-
-
-def planted(cache: Path) -> Path:
-    """A file in the cache that no recorded download vouches for."""
-    target = cache / VN_KEY
-    target.parent.mkdir(parents=True)
-    target.write_bytes(b'{"type":"FeatureCollection","features":[]}')
-    return target
-
-
-def test_a_cached_file_without_a_recorded_digest_is_downloaded_again_not_trusted(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = planted(tmp_path)
-    asked: list[str] = []
-
-    def stream(url: str, to: Path, expected: str | None, timeout: float) -> str:
-        asked.append(url)
-        shutil.copy(GEOBOUNDARIES, to)
-        return FIXTURE_SHA256
-
-    monkeypatch.setattr(external, "_stream", stream)
-    found = external.fetch_verified(VN_URL, target, tmp_path)
-    assert asked == [VN_URL]
-    assert (found.fetched, found.check, found.sha256) == (True, "first download", FIXTURE_SHA256)
-    recorded = json.loads((tmp_path / "checksums.json").read_text(encoding="utf-8"))
-    assert recorded[VN_KEY]["sha256"] == FIXTURE_SHA256  # the download's, not the planted file's
-
-
-def test_offline_a_cached_file_without_a_digest_is_refused_in_one_line(
-    tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = planted(tmp_path)
-
-    def offline(url: str, *args: object) -> str:
-        raise DownloadError(f"{url}: [Errno -3] Temporary failure in name resolution")
-
-    monkeypatch.setattr(external, "_stream", offline)
-    result = run_main(
-        "boundaries-download", "geoboundaries", "--country", "VN", "--cache-dir", tmp_path
-    )
-    assert result.code == 1
-    line = result.one_line()
-    assert line.startswith(f"error: {VN_URL}: [Errno -3] Temporary failure in name resolution; ")
-    assert line.endswith(
-        f"the cached {target} has no recorded digest, so it is not used "
-        "(download it again when online, or delete it)"
-    )
-    assert not (tmp_path / "checksums.json").exists()
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://objects.githubusercontent.com/x",  # off HTTPS
-        "https://localhost/x",
-        "https://LocalHost./x",
-        "https://tiles.localhost/x",
-        "https://127.0.0.1/x",
-        "https://127.1/x",  # the resolver's short form of 127.0.0.1
-        "https://2130706433/x",  # 127.0.0.1 as one number
-        "https://0x7f.0.0.1/x",
-        "https://[::1]/x",
-        "https://[::ffff:127.0.0.1]/x",
-        "https://0.0.0.0/x",
-        "https://10.1.2.3/x",
-        "https://172.16.0.1/x",
-        "https://192.168.1.1/x",
-        "https://100.64.0.1/x",  # carrier-grade NAT
-        "https://169.254.169.254/latest/meta-data",  # the cloud metadata service
-        "https://[fe80::1]/x",
-        "https://[fd00::1]/x",
-        "https://224.0.0.1/x",
-        "https:///x",
-    ],
-)
-def test_a_redirect_to_this_machine_or_a_private_network_is_refused(url: str) -> None:
-    with pytest.raises(DownloadError, match="refusing a redirect"):
-        external.check_redirect(url)
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://objects.githubusercontent.com/github-production-release-asset/x",
-        "https://raw.githubusercontent.com/wmgeolab/geoBoundaries/9469f09/x.geojson",
-        "https://140.82.112.3/x",
-        "https://[2606:4700:4700::1111]/x",
-    ],
-)
-def test_a_redirect_to_public_https_is_followed(url: str) -> None:
-    external.check_redirect(url)
-    request = urllib.request.Request("https://github.com/wmgeolab/geoBoundaries/raw/x")
-    handler = external._HttpsOnlyRedirects()
-    followed = handler.redirect_request(request, None, 302, "Found", {}, url)
-    assert followed is not None and followed.full_url == url
-
-
-def test_the_redirect_handler_refuses_before_any_request_is_made() -> None:
-    request = urllib.request.Request("https://github.com/wmgeolab/geoBoundaries/raw/x")
-    handler = external._HttpsOnlyRedirects()
-    with pytest.raises(DownloadError, match=r"non-public address 169\.254\.169\.254"):
-        handler.redirect_request(request, None, 302, "Found", {}, "https://169.254.169.254/")

@@ -1,55 +1,40 @@
-"""Optional higher-precision boundary sources: import geoBoundaries, GADM or any OGR file.
+"""Importing a user's boundary file: geoBoundaries, GADM or any file OGR reads.
 
-Nothing here runs unless a user asks for it, and nothing runs at test time against the network.
+Nothing here runs unless a user asks for it (``borderatlas boundaries-import``). The files may
+come from :mod:`loaders.download` or from anywhere else; this layer only reads them.
 
 - ``import_files(paths, "geoboundaries" | "gadm" | "generic", ...)`` reads any file pyogrio can
   open and maps each feature onto our unit ids: by unit id (generic mode), by ISO 3166-2 code,
-  else by exact normalised name among the units valid on the source's date (``as_of``). The
+  else by name among the units valid on the source's date (``as_of``), compared through the
+  gazetteer's normaliser (:func:`loaders.gazetteer.normalize_name`), then by the geocoder. The
   :class:`ImportResult` lists matched, unmatched and duplicate features: nothing is dropped
   silently.
 - ``write_data_dir(result, out_dir)`` writes ``<out_dir>/boundaries/admin1.geojson`` in the
   embedded file's format, for use as ``--data-dir``.
-- ``download_source("geoboundaries" | "gadm", ...)`` is the explicit, opt-in download (HTTPS,
-  cache, SHA-256; see its docstring for how digests are pinned).
 """
 
 from __future__ import annotations
 
-import hashlib
-import ipaddress
 import json
 import math
-import os
-import re
-import socket
-import tempfile
-import urllib.error
-import urllib.request
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pyogrio
 import pyogrio.raw
 import shapely
-from unidecode import unidecode
 
-from loaders import __version__
 from loaders._errors import BorderAtlasError, DataError
-from loaders._io import (
-    EMBEDDED,
-    DataSource,
-    default_cache_dir,
-    json_kind,
-    load_json,
-    write_atomic,
-)
-from loaders.boundaries import CRS, GEOMETRY_FILE, Unit, all_units, read_units
+from loaders._io import EMBEDDED, DataSource, write_atomic
+from loaders.boundaries import GEOMETRY_FILE, Unit, all_units, read_units
+from loaders.gazetteer import HINT_KINDS, Hint, normalize_name, spelling_key
+from loaders.geocode import geocode
+from loaders.vocabulary import COUNTRIES, COUNTRY_NAMES, CRS, parse_country
 
 Format = Literal["geoboundaries", "gadm", "generic"]
 Method = Literal["id", "iso", "name", "geocoder"]
@@ -58,12 +43,12 @@ Method = Literal["id", "iso", "name", "geocoder"]
 # features are the 63 provinces of 2024; the last day before Huế became a city is the default.
 DEFAULT_AS_OF = date(2024, 12, 31)
 COORD_DECIMALS = 6  # ~0.1 m: keeps the sources' detail, and the file a reviewable text file
-COUNTRY_CODES = {"VNM": "VN", "LAO": "LA", "KHM": "KH"}
-COUNTRY_NAMES = {"vietnam": "VN", "laos": "LA", "laopdr": "LA", "cambodia": "KH"}
+# A file's country field may hold a name instead of a code: ours, or the UN's "Lao PDR".
+COUNTRY_OF_NAME = {
+    normalize_name(name).compact: country
+    for country, name in [*COUNTRY_NAMES.items(), ("LA", "Lao PDR")]
+}
 MISSING_TEXT = {"", "na", "n/a", "none", "null", "nan"}
-# Generic words around a unit's proper name ("Thành phố Hồ Chí Minh", "Vientiane Province").
-NAME_PREFIXES = ("thanh pho", "tp", "tinh", "khaet", "khett", "khoueng", "kwaeng")
-NAME_SUFFIXES = ("city", "province", "municipality")
 
 
 # Where the data must be: around Vietnam, Laos and Cambodia. Their units span lon 100.1..109.5 E,
@@ -314,7 +299,7 @@ def import_files(
     """
     mapping = fields_for(fmt, fields)
     if country:
-        mapping = replace(mapping, country_code=_iso3(country)[0])
+        mapping = replace(mapping, country_code=parse_country(country))
     day = as_of or DEFAULT_AS_OF
     index = UnitIndex(read_units(source), day)
     matches: list[Match] = []
@@ -415,10 +400,10 @@ def country_code(value: str | None) -> str | None:
     """VN/LA/KH from an ISO 3166-1 alpha-2 or alpha-3 code or an English name; else the value."""
     if value is None:
         return None
-    text = value.strip().upper()
-    if text in COUNTRY_CODES.values():
-        return text
-    return COUNTRY_CODES.get(text) or COUNTRY_NAMES.get(name_key(value)) or text
+    try:
+        return parse_country(value)
+    except ValueError:
+        return COUNTRY_OF_NAME.get(normalize_name(value).compact, value.strip().upper())
 
 
 def _names(attrs: dict[str, Any], mapping: FieldMap) -> list[str]:
@@ -447,26 +432,6 @@ def _polygonal(geometry: shapely.Geometry | None) -> shapely.Geometry | None:
 # --- matching -----------------------------------------------------------------------------
 
 
-def name_key(text: str) -> str:
-    """A name reduced for exact comparison: ASCII, lower case, no spaces or punctuation.
-
-    "Thừa Thiên Huế", "ThừaThiênHuế" and "Thua Thien - Hue" all become ``thuathienhue``.
-    """
-    return "".join(re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).split())
-
-
-def bare_key(text: str) -> str:
-    """``name_key`` without a generic word around the proper name ("Tỉnh ...", "... City")."""
-    words = " ".join(re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).split())
-    for prefix in NAME_PREFIXES:
-        if words.startswith(prefix + " "):
-            words = words[len(prefix) + 1 :]
-    for suffix in NAME_SUFFIXES:
-        if words.endswith(" " + suffix):
-            words = words[: -len(suffix) - 1]
-    return words.replace(" ", "")
-
-
 def iso_key(code: str) -> tuple[str, str] | None:
     """An ISO 3166-2 code as (country, subdivision), ``VN-01`` equal to ``VN-1``."""
     country, _, part = code.strip().upper().partition("-")
@@ -476,23 +441,32 @@ def iso_key(code: str) -> tuple[str, str] | None:
 
 
 class UnitIndex:
-    """Our units, indexed by id, ISO code and name keys, for matching on one date."""
+    """Our units, indexed by id, ISO code and names, for matching on one date.
+
+    A name is looked up by its spelling first, kind words and all ("Viêng Chăn" is the name of
+    the province alone), then by the gazetteer's normalised key, where the kind word settles a
+    tie ("Vientiane Prefecture" is the capital, "Tỉnh Viêng Chăn" the province).
+    """
 
     def __init__(self, units: Iterable[Unit], day: date) -> None:
         self.day = day
         self.units = {unit.id: unit for unit in units}
         self.by_iso: dict[tuple[str, str], list[Unit]] = {}
-        self.by_name: dict[str, set[str]] = {}
+        self.by_spelling: dict[str, set[str]] = {}
+        self.by_key: dict[str, set[str]] = {}
         for unit in self.units.values():
             key = iso_key(unit.iso_3166_2) if unit.iso_3166_2 else None
             if key:
                 self.by_iso.setdefault(key, []).append(unit)
             if not unit.valid_on(day):
                 continue
-            for name in (unit.name, unit.name_vi, unit.name_local):
-                for keyed in (name_key(name or ""), bare_key(name or "")):
-                    if keyed:
-                        self.by_name.setdefault(keyed, set()).add(unit.id)
+            for name in filter(None, (unit.name, unit.name_vi, unit.name_local)):
+                for index, keyed in (
+                    (self.by_spelling, spelling_key(name)),
+                    (self.by_key, normalize_name(name).compact),
+                ):
+                    if keyed:  # a name made of kind words only has no key
+                        index.setdefault(keyed, set()).add(unit.id)
 
     def match(
         self,
@@ -503,7 +477,7 @@ class UnitIndex:
         use_geocoder: bool = True,
     ) -> Match | Unmatched:
         """The unit this feature stands for (by our id, ISO code, then name), or why none."""
-        if feature.country and feature.country not in COUNTRY_CODES.values():
+        if feature.country and feature.country not in COUNTRIES:
             return Unmatched(feature, f"country {feature.country} is not VN, LA or KH")
         if unit_id:
             return self._by_id(feature, unit_id)
@@ -533,10 +507,9 @@ class UnitIndex:
     ) -> Match | Unmatched:
         ambiguous: set[str] = set()
         for name in names:
-            for key in dict.fromkeys((name_key(name), bare_key(name))):
-                found = {u for u in self.by_name.get(key, ()) if self._in_country(u, feature)}
+            for found in self._named(name, feature):
                 if len(found) == 1:
-                    return Match(feature, found.pop(), "name")
+                    return Match(feature, next(iter(found)), "name")
                 ambiguous |= found
         if ambiguous:
             return Unmatched(feature, f"name fits several units: {', '.join(sorted(ambiguous))}")
@@ -548,33 +521,40 @@ class UnitIndex:
         where = f" in {feature.country}" if feature.country else ""
         return Unmatched(feature, f"no unit named {tried}{where} on {self.day}")
 
+    def _named(self, name: str, feature: SourceFeature) -> Iterator[set[str]]:
+        """The units of the feature's country that ``name`` may stand for, most exact first: by
+        spelling, then by normalised key (of the kind its kind word announces, if any is)."""
+        yield self._of_country(feature, self.by_spelling.get(spelling_key(name), ()))
+        normalized = normalize_name(name)
+        found = self._of_country(feature, self.by_key.get(normalized.compact, ()))
+        yield self._of_kind(found, normalized.hint)
+
+    def _of_country(self, feature: SourceFeature, unit_ids: Iterable[str]) -> set[str]:
+        return {u for u in unit_ids if self._in_country(u, feature)}
+
+    def _of_kind(self, unit_ids: set[str], hint: Hint | None) -> set[str]:
+        """Of several units, those of the kind ``hint`` announces, if any are."""
+        if len(unit_ids) < 2 or hint is None:
+            return unit_ids
+        return {u for u in unit_ids if self.units[u].kind in HINT_KINDS[hint]} or unit_ids
+
     def _in_country(self, unit_id: str, feature: SourceFeature) -> bool:
         return feature.country is None or self.units[unit_id].country == feature.country
 
     def _geocode(self, feature: SourceFeature, names: list[str]) -> str | None:
-        """Ask ``loaders.geocode`` (when present) and accept only an unambiguous match of a unit
-        valid on our date; only its public answer (``status``, ``id``, ``place``) is used."""
-        try:
-            from loaders.geocode import geocode  # type: ignore[import-not-found]
-        except ImportError:
-            return None
+        """Ask the geocoder, accepting only an unambiguous match of a unit valid on our date."""
         for name in names:
             try:
                 found = geocode(name, as_of=self.day, country=feature.country)
-            except (BorderAtlasError, LookupError, ValueError):
+            except (BorderAtlasError, ValueError):  # a broken gazetteer; a country it refuses
                 continue
-            status, unit_id = _attr(found, "status"), _attr(found, "id")
-            status = getattr(status, "value", status)
-            unit = self.units.get(str(unit_id))
             # A name of a town inside a unit ("place") is no name for the unit's outline.
-            usable = unit is not None and unit.valid_on(self.day) and _attr(found, "place") is None
-            if status == "matched" and usable and self._in_country(unit.id, feature):
+            if found.status != "matched" or found.place is not None:
+                continue
+            unit = self.units.get(found.id or "")
+            if unit is not None and unit.valid_on(self.day) and self._in_country(unit.id, feature):
                 return unit.id
         return None
-
-
-def _attr(found: object, name: str) -> object:
-    return found.get(name) if isinstance(found, dict) else getattr(found, name, None)
 
 
 def _validity(unit: Unit) -> str:
@@ -632,281 +612,3 @@ def _feature_lines(features: list[dict[str, Any]]) -> str:
     """A FeatureCollection with one feature per line, as ``scripts/build_boundaries.py`` writes."""
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
     return '{"type":"FeatureCollection","features":[' + ",\n".join(lines) + "]}\n"
-
-
-# --- downloading (explicit, opt-in) -------------------------------------------------------
-
-
-class DownloadError(BorderAtlasError):
-    """A download failed (network, HTTP status, size) or was refused (not HTTPS)."""
-
-
-class ChecksumMismatch(DownloadError):
-    """A file's SHA-256 differs from the pinned or recorded digest."""
-
-
-class LicenceNotAccepted(BorderAtlasError):
-    """The source's licence must be accepted explicitly before downloading."""
-
-
-@dataclass(frozen=True)
-class RemoteSource:
-    """An official boundary source: where each country's admin-1 file is and its terms."""
-
-    name: str
-    url_template: str  # ``{iso3}`` is replaced by VNM, LAO or KHM
-    licence: str
-    needs_acceptance: bool
-
-
-REMOTE_SOURCES: dict[str, RemoteSource] = {
-    "geoboundaries": RemoteSource(
-        name="geoboundaries",
-        # Pinned to the release commit the geoBoundaries API links to, so the files cannot change.
-        url_template=(
-            "https://github.com/wmgeolab/geoBoundaries/raw/9469f09/releaseData/gbOpen/"
-            "{iso3}/ADM1/geoBoundaries-{iso3}-ADM1.geojson"
-        ),
-        licence=(
-            "geoBoundaries gbOpen: CC BY 4.0 (check each file's metadata: a few boundaries are "
-            "ODbL). Attribution is required: Runfola, D. et al. (2020) geoBoundaries: A global "
-            "database of political administrative boundaries. PLoS ONE 15(4): e0231866."
-        ),
-        needs_acceptance=False,
-    ),
-    "gadm": RemoteSource(
-        name="gadm",
-        # The level-1 GeoJSON, zipped, as linked from gadm.org's country pages; pyogrio reads
-        # the .zip as it is.
-        url_template="https://geodata.ucdavis.edu/gadm/gadm4.1/json/gadm41_{iso3}_1.json.zip",
-        licence=(
-            "GADM 4.1: free for academic and other non-commercial use only. Redistribution and "
-            "commercial use are not allowed without prior permission (https://gadm.org/license.html)."
-            " Do not share a data directory built from GADM."
-        ),
-        needs_acceptance=True,
-    ),
-}
-# Digests known in advance, by URL. Empty: the files could not be fetched when this was written,
-# so the first download's digest is recorded in the cache's checksums.json (see download_source).
-PINNED_SHA256: dict[str, str] = {}
-CHECKSUMS_FILE = "checksums.json"
-CHUNK = 1 << 20
-MAX_BYTES = 2 << 30  # no admin-1 file comes near 2 GiB: larger means something is wrong
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-@dataclass(frozen=True)
-class Downloaded:
-    url: str
-    path: Path
-    sha256: str
-    check: Literal["pinned", "recorded", "first download"]  # what the digest was checked against
-    fetched: bool  # False when the cached copy was used
-    country: str = ""
-
-
-def download_source(
-    name: Literal["geoboundaries", "gadm"],
-    countries: Sequence[str] = ("VN", "LA", "KH"),
-    cache_dir: str | Path | None = None,
-    *,
-    accept_licence: bool = False,
-    echo: Callable[[str], None] = print,
-    timeout: float = 60.0,
-) -> list[Downloaded]:
-    """Fetch each country's admin-1 file of source ``name`` into the cache; return the files.
-
-    The licence text is printed first; GADM needs ``accept_licence=True``. Files are streamed to
-    a temporary file and renamed into ``<cache_dir>/<name>/`` only once their SHA-256 checks out.
-
-    Digests: a digest pinned in ``PINNED_SHA256`` is enforced when there is one. There is none
-    yet (the files could not be fetched when this code was written), so the digest of the FIRST
-    download is recorded in ``<cache_dir>/checksums.json`` and printed: later runs verify the
-    cached file, and any re-download, against it and fail on a mismatch. This proves the file
-    did not change since the first download, not that the first download was genuine: compare
-    the printed digest with a trusted copy and pin it in ``PINNED_SHA256``. A file found in the
-    cache with no digest pinned or recorded is downloaded again, never recorded as it is.
-    """
-    remote = REMOTE_SOURCES.get(name)
-    if remote is None:
-        raise ValueError(f"unknown source {name!r}: expected one of {', '.join(REMOTE_SOURCES)}")
-    codes = [_iso3(c) for c in countries]
-    echo(f"Licence: {remote.licence}")
-    if remote.needs_acceptance and not accept_licence:
-        raise LicenceNotAccepted(f"{name}: pass --accept-licence to accept these terms")
-    cache = Path(cache_dir) if cache_dir else default_cache_dir()
-    results = []
-    for country, iso3 in codes:
-        url = remote.url_template.format(iso3=iso3)
-        target = cache / name / Path(urlsplit(url).path).name
-        done = replace(fetch_verified(url, target, cache, timeout), country=country)
-        results.append(done)
-        note = {"pinned": "matches the pinned digest", "recorded": "matches checksums.json"}
-        echo(f"{country} {done.path}\n  sha256 {done.sha256} ({note.get(done.check, 'recorded')})")
-    if any(d.check == "first download" for d in results):
-        echo(f"First download: digests recorded in {cache / CHECKSUMS_FILE}; pin them to be sure.")
-    return results
-
-
-def _iso3(country: str) -> tuple[str, str]:
-    code = country.strip().upper()
-    for iso3, iso2 in COUNTRY_CODES.items():
-        if code in (iso2, iso3):
-            return iso2, iso3
-    raise ValueError(f"unknown country {country!r}: expected VN, LA or KH")
-
-
-def fetch_verified(url: str, target: Path, cache: Path, timeout: float = 60.0) -> Downloaded:
-    """``target`` checked against the pinned or recorded digest, downloaded first if absent.
-
-    Raises ``ChecksumMismatch`` (and keeps no unverified download) when the digest differs. A
-    cached file with no digest to check (none pinned, none in ``checksums.json``) did not come
-    from a download this code recorded: it is downloaded again, and only that download's digest
-    is recorded. Offline, that is a ``DownloadError`` saying the cached copy is not used.
-    """
-    key = target.relative_to(cache).as_posix()
-    recorded = _read_checksums(cache)
-    expected = PINNED_SHA256.get(url) or recorded.get(key, {}).get("sha256")
-    check = "pinned" if url in PINNED_SHA256 else "recorded" if expected else "first download"
-    fetched = expected is None or not target.exists()
-    if fetched:
-        digest = _download(url, target, expected, timeout)
-    else:
-        digest = _sha256_file(target)
-        if expected and digest != expected:
-            raise ChecksumMismatch(
-                f"{target}: sha256 {digest} differs from the {check} digest {expected}; "
-                "delete the file to download it again"
-            )
-    if expected is None:
-        recorded[key] = {"url": url, "sha256": digest}
-        text = json.dumps(recorded, indent=2, sort_keys=True) + "\n"
-        write_atomic(cache / CHECKSUMS_FILE, text, overwrite=True)
-    return Downloaded(url, target, digest, check, fetched)  # type: ignore[arg-type]
-
-
-def _download(url: str, target: Path, expected: str | None, timeout: float) -> str:
-    """``_stream``, saying why an unverified cached copy was not used when it fails."""
-    unverified = expected is None and target.exists()
-    try:
-        return _stream(url, target, expected, timeout)
-    except DownloadError as error:
-        if not unverified:
-            raise
-        raise type(error)(
-            f"{error}; the cached {target} has no recorded digest, so it is not used "
-            "(download it again when online, or delete it)"
-        ) from None
-
-
-def _stream(url: str, target: Path, expected: str | None, timeout: float) -> str:
-    """Download ``url`` to a temporary file beside ``target``; rename it only if it checks out."""
-    _require_https(url)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    digest = hashlib.sha256()
-    try:
-        with os.fdopen(fd, "wb") as out, _open(url, timeout) as response:
-            size = 0
-            while chunk := response.read(CHUNK):
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise DownloadError(f"{url}: larger than {MAX_BYTES} bytes, stopped")
-                digest.update(chunk)
-                out.write(chunk)
-        if expected and digest.hexdigest() != expected:
-            raise ChecksumMismatch(
-                f"{url}: sha256 {digest.hexdigest()} differs from the expected {expected}"
-            )
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return digest.hexdigest()
-
-
-def _open(url: str, timeout: float) -> Any:
-    opener = urllib.request.build_opener(_HttpsOnlyRedirects())
-    request = urllib.request.Request(url, headers={"User-Agent": f"borderatlas/{__version__}"})
-    try:
-        return opener.open(request, timeout=timeout)
-    except urllib.error.HTTPError as error:
-        raise DownloadError(f"{url}: HTTP {error.code} {error.reason}") from None
-    except (urllib.error.URLError, TimeoutError) as error:
-        raise DownloadError(f"{url}: {getattr(error, 'reason', error)}") from None
-
-
-def _require_https(url: str) -> None:
-    """Only HTTPS leaves this machine; plain HTTP is allowed to the loopback (tests)."""
-    parts = urlsplit(url)
-    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
-        raise DownloadError(f"{url}: refusing a non-HTTPS download")
-
-
-def check_redirect(url: str) -> None:
-    """A redirect may lead only to HTTPS on a public host: never to this machine or a private
-    network (a server must not be able to point the download at an internal service).
-
-    Judged on the URL: ``localhost`` and ``*.localhost``, and IP literals that are not global
-    (loopback, private, link-local, shared, reserved, multicast), in any spelling the resolver
-    accepts (``127.1``, ``2130706433``, ``[::ffff:127.0.0.1]``). A public name is not resolved.
-    """
-    parts = urlsplit(url)
-    if parts.scheme != "https":
-        raise DownloadError(f"{url}: refusing a redirect off HTTPS")
-    host = (parts.hostname or "").rstrip(".").lower()
-    if not host or host == "localhost" or host.endswith(".localhost"):
-        raise DownloadError(f"{url}: refusing a redirect to {host or 'no host'}")
-    address = _ip_literal(host)
-    if address is not None and (not address.is_global or address.is_multicast):
-        raise DownloadError(f"{url}: refusing a redirect to the non-public address {address}")
-
-
-def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """``host`` as an IP address if it is one in any form the resolver reads as one."""
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    try:  # inet_aton reads the old forms too: "127.1", "0x7f.1", "2130706433"
-        return ipaddress.IPv4Address(socket.inet_aton(host))
-    except OSError:
-        return None
-
-
-class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects (GitHub sends LFS files to another host), but only to public HTTPS."""
-
-    def redirect_request(
-        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
-    ) -> urllib.request.Request | None:
-        check_redirect(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _read_checksums(cache: Path) -> dict[str, dict[str, str]]:
-    """The recorded digests, ``{file: {"url": ..., "sha256": ...}}``; DataError naming the file
-    when it is anything else (trusting a damaged record would accept any download)."""
-    path = cache / CHECKSUMS_FILE
-    if not path.exists():
-        return {}
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise DataError(path, "not UTF-8 text: repair or delete it") from None
-    recorded = load_json(text, path)
-    if not isinstance(recorded, dict):
-        kind = json_kind(recorded)
-        raise DataError(path, f"expected an object of file: {{url, sha256}}, not a JSON {kind}")
-    for key, entry in recorded.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
-            raise DataError(path, f"entry {key!r} has no sha256 digest: repair or delete it")
-    return recorded
