@@ -4,19 +4,32 @@ The server runs as ``python -m mapapp.serve run SCRIPT [options]`` (:func:`main`
 own command line, in a process that first loads the data and draws the default map. A first
 visit then finds them in the app's caches instead of waiting for them (at 100,000 events that
 was two thirds of a 10 s first visit).
+
+:func:`app_server` runs ``borderatlas app`` in the background on a free port, for the browser
+tests and ``borderatlas bench``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
+
+from loaders._errors import BorderAtlasError
+from loaders._io import DATA_DIR_ENV
 
 APP_MODULE = "mapapp.app"
+STARTUP_SECONDS = 90.0  # the warm start included: the server answers once the data is loaded
 
 
 DEFAULT_HOST = "127.0.0.1"  # the app has no login: other machines reach it only on request
@@ -132,6 +145,76 @@ def main(argv: list[str]) -> None:
     from streamlit.web.cli import main as streamlit_main
 
     streamlit_main(args=argv, prog_name="streamlit")
+
+
+class AppStartError(BorderAtlasError):
+    """The app started in the background did not answer; the message ends with its log."""
+
+
+class RunningApp(NamedTuple):
+    url: str
+    pid: int  # the server's own: `borderatlas app` execs it, so no child holds the memory
+
+
+def free_port() -> int:
+    """A localhost port free right now (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind((DEFAULT_HOST, 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def app_server(data_dir: str | Path | None, run_dir: Path) -> Iterator[RunningApp]:
+    """``borderatlas [--data-dir DIR] app --headless`` on a free localhost port, until the
+    ``with`` block ends; ready (its health check answers) when yielded.
+
+    It runs in a session of its own, so stopping it stops everything it started and nothing
+    else. ``run_dir`` holds its log and, as its ``TMPDIR``, its private run directory."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != DATA_DIR_ENV}  # only an explicit one
+    env["TMPDIR"] = str(run_dir)
+    options = ["--data-dir", str(data_dir)] if data_dir else []
+    command = [sys.executable, "-m", "mapapp.cli", *options, "app", "--port", str(port)]
+    log = run_dir / "streamlit.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [*command, "--headless"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://{DEFAULT_HOST}:{port}"
+    try:
+        _wait_healthy(url, server, log)
+        yield RunningApp(url, server.pid)
+    finally:
+        _stop(server)
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    state = "did not answer" if server.poll() is None else f"exited {server.returncode}"
+    raise AppStartError(f"the app {state}: {log.read_text()[-500:]}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(server.pid, sig)  # the session it started in, and nothing else
+            server.wait(timeout=wait)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Shared fixtures and the skip rules for browser and seed tests.
 
-Browser tests need Debian's Chromium; seed tests need ``../shared/seeds``. Outside CI each skips
-with a clear reason when its resource is missing. In CI (``CI=true``) a missing resource is a
-failure, never a silent skip.
+Browser tests need a Chromium (``mapapp.browser.find_chromium``, as the bench finds it); seed
+tests need ``../shared/seeds``. Outside CI each skips with a clear reason when its resource is
+missing. In CI (``CI=true``) a missing resource is a failure, never a silent skip.
 """
 
 from __future__ import annotations
@@ -21,13 +21,17 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 GEODATA = REPO / "geodata"  # the embedded data
 SEEDS_DIR = REPO.parent / "shared" / "seeds"
-CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def _missing(marker: str) -> str | None:
-    if marker == "browser" and not CHROMIUM.exists():
-        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    if marker == "browser":
+        from mapapp.browser import BrowserNotFound, find_chromium
+
+        try:
+            find_chromium()
+        except BrowserNotFound as error:
+            return str(error)
     if marker == "seeds" and not SEEDS_DIR.is_dir():
         return f"seed articles not found at {SEEDS_DIR}"
     return None

@@ -12,14 +12,10 @@ import struct
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-LOCAL_SCHEMES = {"file", "data", "blob", "about"}
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+from mapapp.browser import is_local, launch_chromium
 
 
 @dataclass
@@ -42,18 +38,12 @@ class PageRecord:
         )
 
 
-def is_local(url: str) -> bool:
-    """True for a URL that stays on this machine (file/data/blob or a loopback server)."""
-    parts = urlsplit(url)
-    return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
-
-
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
-    """One headless Chromium for the session (Debian's; Playwright cannot download one here)."""
+    """One headless Chromium for the session (the one ``mapapp.browser.find_chromium`` finds)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from loaders.boundaries import load_units
-from mapapp.bench import aim_at, app_server
+from mapapp.browser import MAP_FRAME, aim_at, wait_for_map
 from mapapp.i18n import LABELS
+from mapapp.serve import app_server
 
 pytestmark = pytest.mark.browser
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 PHONE = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0 Mobile Safari/537.36"
@@ -24,12 +24,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`borderatlas app --headless` on a free port, started and stopped as the bench does."""
     with app_server(None, tmp_path_factory.mktemp("app-run")) as (url, _pid):
         yield url
-
-
-def wait_for_map(page):
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-overlay-pane path").first.wait_for(timeout=60_000)
-    return frame
 
 
 def open_app(open_page, url: str, **context_options):

@@ -16,8 +16,8 @@ from hostile import FOREIGN_HOST, write_hostile_data_dir
 
 from loaders._io import DataSource
 from loaders.atlas import Selection, load_atlas
-from mapapp.bench import app_server
 from mapapp.export import export_map
+from mapapp.serve import app_server
 
 pytestmark = pytest.mark.browser
 
