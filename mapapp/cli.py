@@ -1087,21 +1087,17 @@ def bench(
     to its baseline and target (targets are reported, not enforced). Exit 1 if a step failed."""
     from dataclasses import replace
 
+    # The bench ships beside the product (the top-level `bench` package), imported only here.
+    from bench.config import FULL, QUICK
+    from bench.report import COLUMNS, describe_machine, markdown_report, table_rows
+    from bench.runner import check_tools, run_suite
     from loaders._io import write_atomic
-    from mapapp.bench import (
-        COLUMNS,
-        FULL,
-        QUICK,
-        describe_machine,
-        markdown_report,
-        run_suite,
-        table_rows,
-    )
 
     config = replace(QUICK if quick else FULL, seeds=seeds, data_dir=State.source.user_dir)
     if names is not None:
         config = replace(config, names=names, baseline_sample=min(names, config.baseline_sample))
     config = replace(config, sizes=_sizes(sizes) or config.sizes)
+    check_tools(config)
     report = run_suite(config, progress=lambda message: typer.echo(message, err=True))
     if as_json:
         _print_json(report.to_dict())

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from bench import measure
+from bench.figures import _server_figure, figure
+from bench.process import StepRun
+from bench.report import Result, table_rows
+from bench.synthetic import synthetic_events, write_events
+from bench.targets import TARGETS, targets_for
 from loaders import boundaries
 from loaders._io import DataSource
 from loaders.events import check_events, load_agreements, load_events
-from loaders.synthetic import synthetic_events, write_events
-from mapapp.bench import Result, Target, table_rows
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +75,43 @@ def test_written_events_load_back_and_pass_validation(tmp_path: Path) -> None:
 
 
 def test_a_timed_out_click_shows_as_a_missed_lower_bound() -> None:
-    result = Result("app.click", "click", 120.0, "s", targets=(Target("<=", 1),), lower_bound=True)
+    targets = targets_for("app.click")
+    result = Result("app.click", "click", 120.0, "s", targets=targets, lower_bound=True)
     row = table_rows([result])[0]
     assert row["value"] == "> 120.00 s"
     assert row["target"] == "≤ 1.00 s ✗"
-    size = Result("size", "size", 1.8, "MB", baseline=0.5, targets=(Target("<=", 0.5, "ratio"),))
+    size = Result("size", "size", 1.8, "MB", baseline=0.5, targets=targets_for("export.size"))
     assert table_rows([size])[0]["ratio"] == "×3.60"
-    assert size.checks() == [("≤ 0.5× baseline", False)]
+    assert size.checks() == [("≤ 2.00 MB", True), ("≤ 0.5× baseline", False)]
+
+
+def test_a_scale_target_holds_at_every_size_and_in_the_figures_unit() -> None:
+    assert targets_for("scale.1000.build") == targets_for("scale.100000.build")
+    assert [t.limit for t in targets_for("scale.10.build")] == [3, 1024]
+    assert targets_for("scale.10.write") == () == targets_for("load.events")
+    run = StepRun({"seconds": 2.5}, peak_rss_mib=300)
+    made = figure(run, "scale.10.load", "load", "s", lambda d: d["seconds"])
+    assert made.checks() == [("≤ 2.00 s", False)]
+    with pytest.raises(ValueError, match=r"target of scale\.10\.load is in s, the figure in ms"):
+        figure(run, "scale.10.load", "load", "ms", lambda d: d["seconds"] * 1000)
+
+
+def test_without_proc_memory_figures_say_why_they_are_empty(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(measure, "PROC", tmp_path / "no-proc")
+    assert measure.process_memory() == {}
+    assert measure.peak_rss_mib() > 10  # getrusage's figure instead of VmHWM
+    assert measure.total_ram_gib() is None
+    served = StepRun({"server_rss_mib": None, "server_peak_rss_mib": None})
+    result = _server_figure(served, "scale.10.server_rss", "server")
+    assert (result.value, result.note) == (None, measure.NO_PROC)
+    assert result.checks() == [("≤ 600 MiB", None)]
+
+
+def test_a_run_with_the_browser_refuses_to_start_without_playwright(monkeypatch, run_main) -> None:
+    monkeypatch.setitem(sys.modules, "playwright", None)  # import playwright now fails
+    done = run_main("bench")
+    assert done.code == 1
+    assert "pip install 'borderatlas[bench]'" in done.one_line()
 
 
 def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
@@ -100,6 +134,7 @@ def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:
         )
     ]
     assert list(results) == [*geocode, *load, *export, "ingest.seeds", *app, *scale]
+    assert set(TARGETS) <= {figure_id.replace(".20.", ".") for figure_id in results}
     assert report["failed"] == []
     for key in [*geocode, *load, *export, *scale[:5]]:
         assert results[key]["value"] > 0, key
