@@ -98,8 +98,9 @@ def _browser_tools() -> Any:
 
 
 def step_app(p: dict[str, Any]) -> dict[str, Any]:
-    """Page load to map drawn (a first and a second visit) and click to panel (each click on a
-    fresh page), with the server's resident memory afterwards."""
+    """Server start (command to health check answering), page load to map drawn (a first and
+    a second visit) and click to panel (each click on a fresh page), with the server's resident
+    memory afterwards."""
     sync_playwright = _browser_tools()
     from loaders import boundaries
     from mapapp.browser import launch_chromium
@@ -109,7 +110,9 @@ def step_app(p: dict[str, Any]) -> dict[str, Any]:
     units = {u.id: u for u in boundaries.read_units(source)}
     shapes = boundaries.load_units(None, source)
     found: dict[str, Any] = {"clicks": []}
+    started = time.perf_counter()
     with app_server(p.get("data_dir"), Path(p["run_dir"])) as app, sync_playwright() as pw:
+        found["server_start"] = time.perf_counter() - started  # the warm start included
         browser = launch_chromium(pw)
         context = browser.new_context(viewport={"width": 1500, "height": 1000})
         _block_remote(context)
