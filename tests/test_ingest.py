@@ -22,12 +22,12 @@ from typer.testing import CliRunner
 from loaders._io import EMBEDDED, DataSource
 from loaders.events import AgreementRelation, EventKind, Level, Precision, Role, read_events
 from loaders.ingest import IngestError, Origin, ingest_file, ingest_text, read_article
-from loaders.ingest._text import split_sentences
-from loaders.ingest._vocab import roman_to_int
 from loaders.ingest.append import AppendError, append_draft, find_match, insert_source
+from loaders.ingest.cues import roman_to_int
 from loaders.ingest.dates import DateRole, event_date, find_dates
-from loaders.ingest.entities import find_crossings, find_places
 from loaders.ingest.numbers import find_figures, parse_number
+from loaders.ingest.places import find_crossings, find_places
+from loaders.ingest.text import split_sentences
 from mapapp.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -714,7 +714,7 @@ def test_seed_kind_level_people_and_match(seeds_dir: Path, key: str) -> None:
     record, hand = draft.record, _hand_made(key)
     assert (record.kind, record.level, record.countries) == (hand.kind, hand.level, hand.countries)
     assert record.border == hand.border
-    from loaders.ingest._text import compact_key
+    from loaders.ingest.text import compact_key
 
     if key != "003":  # the 2025 talks' participants come from another source
         assert {compact_key(p.name) for p in record.participants} == {

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from loaders._errors import DataError
 from loaders._io import DataSource, load_yaml
 from loaders.events import Inference
-from loaders.ingest._text import Evidence, Language, Sentence
+from loaders.ingest.text import Evidence, Language, Sentence
 from loaders.vocabulary import Confidence
 
 HEADER_KEYS = ("published", "url", "publisher", "title", "language")

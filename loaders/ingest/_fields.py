@@ -27,20 +27,13 @@ from loaders.events import (
     Venue,
 )
 from loaders.ingest._article import Mention, Work
-from loaders.ingest._text import Evidence, Span, within
+from loaders.ingest.cues import Cue, find_kind, find_level, find_ordinal
 from loaders.ingest.dates import DateMention
-from loaders.ingest.entities import (
-    CountryMention,
-    CrossingMention,
-    Cue,
-    DocumentMention,
-    ParticipantMention,
-    PlaceMention,
-    find_kind,
-    find_level,
-    find_ordinal,
-)
+from loaders.ingest.documents import DocumentMention
 from loaders.ingest.numbers import find_figures
+from loaders.ingest.people import ParticipantMention
+from loaders.ingest.places import CountryMention, CrossingMention, PlaceMention
+from loaders.ingest.text import Evidence, Span, within
 from loaders.vocabulary import Confidence
 
 _ORDER = {"VN": 0, "LA": 1, "KH": 2}

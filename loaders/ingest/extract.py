@@ -41,15 +41,6 @@ from loaders.ingest._article import (
     read_header,
     url_date,
 )
-from loaders.ingest._text import (
-    Language,
-    Sentence,
-    Span,
-    detect_language,
-    fold,
-    sentence_at,
-    split_sentences,
-)
 from loaders.ingest.dates import (
     DateMention,
     DateRole,
@@ -59,16 +50,23 @@ from loaders.ingest.dates import (
     find_dates,
     nearest_year,
 )
-from loaders.ingest.entities import (
+from loaders.ingest.documents import DocumentMention, find_documents
+from loaders.ingest.people import ParticipantMention, find_participants
+from loaders.ingest.places import (
     CountryMention,
     CrossingMention,
-    DocumentMention,
-    ParticipantMention,
     PlaceMention,
     find_crossings,
-    find_documents,
-    find_participants,
     find_places,
+)
+from loaders.ingest.text import (
+    Language,
+    Sentence,
+    Span,
+    detect_language,
+    fold,
+    sentence_at,
+    split_sentences,
 )
 from loaders.vocabulary import Confidence
 
