@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from loaders.events import EventKind, Level
 from loaders.ingest import _vocab as vocab
@@ -25,31 +26,34 @@ __all__ = [
 ]
 
 
+V = TypeVar("V", EventKind, Level)
+
+
 @dataclass(frozen=True)
-class Cue:
+class Cue(Generic[V]):
     """A vocabulary word that told the kind or level, and where."""
 
-    value: EventKind | Level
+    value: V
     evidence: Evidence
 
 
-def find_kind(text: str, windows: list[Span], skip: list[Span]) -> Cue | None:
+def find_kind(text: str, windows: list[Span], skip: list[Span]) -> Cue[EventKind] | None:
     """The event kind named in ``windows`` (headline and lead), by the priority of ``KIND_CUES``;
     words inside ``skip`` (document names, asides) do not count."""
     return _first_cue(text, vocab.KIND_CUES, windows, skip)
 
 
-def find_level(text: str, windows: list[Span], skip: list[Span]) -> Cue | None:
+def find_level(text: str, windows: list[Span], skip: list[Span]) -> Cue[Level] | None:
     """Who met (border guards, central government, ministries, provinces), by priority."""
     return _first_cue(text, vocab.LEVEL_CUES, windows, skip)
 
 
 def _first_cue(
     text: str,
-    table: list[tuple[EventKind | Level, re.Pattern[str]]],
+    table: list[tuple[V, re.Pattern[str]]],
     windows: list[Span],
     skip: list[Span],
-) -> Cue | None:
+) -> Cue[V] | None:
     folded = fold(text)
     for value, pattern in table:
         for start, end in windows:
