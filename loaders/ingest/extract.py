@@ -187,7 +187,7 @@ def _as_of(dated: _Dated) -> date:
 
 
 def _windows(article: Article, pick: Pick | None) -> list[Span]:
-    """The headline and the lead: the sentence(s) dating the event and the one after each; with
+    """The headline and the lead: the sentence(s) dating the event and the two after each; with
     no event date, the first two sentences."""
     chosen: set[int] = set()
     if article.headline is not None:
