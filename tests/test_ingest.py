@@ -1,13 +1,15 @@
 """Article ingestion: dates, numbers, places, crossings, agreements, people, drafts, appending.
 
 Short texts written here test each rule; ``tests/fixtures/ingest/`` holds whole articles written
-for the tests (see its README); tests marked ``seeds`` read the real articles in ../shared/seeds
-and compare the drafts with the hand-made records in geodata/events.
+for the tests (see its README); tests marked ``seeds`` read the real seed articles (where
+``tests/conftest.py`` finds them) and compare the drafts with the hand-made records in
+geodata/events.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import time
@@ -21,13 +23,14 @@ from typer.testing import CliRunner
 
 from loaders._io import EMBEDDED, DataSource
 from loaders.events import AgreementRelation, EventKind, Level, Precision, Role, read_events
-from loaders.ingest import IngestError, Origin, ingest_file, ingest_text, read_article
-from loaders.ingest._text import split_sentences
-from loaders.ingest._vocab import roman_to_int
+from loaders.ingest import IngestError, Origin, fields, ingest_file, ingest_text, read_article
 from loaders.ingest.append import AppendError, append_draft, find_match, insert_source
+from loaders.ingest.article import parse, url_date
+from loaders.ingest.cues import roman_to_int
 from loaders.ingest.dates import DateRole, event_date, find_dates
-from loaders.ingest.entities import find_crossings, find_places
 from loaders.ingest.numbers import find_figures, parse_number
+from loaders.ingest.places import find_crossings, find_places
+from loaders.ingest.text import compact_key, split_sentences
 from mapapp.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -481,6 +484,80 @@ def test_summary_is_generated_marked_inferred_and_copies_no_sentence() -> None:
     assert "18/11/2025" in record.summary.vi
 
 
+def test_reviewing_the_nth_annual_minutes_makes_the_meeting_the_next_annual_one() -> None:
+    """The later decision replaces the kind found from the meeting word, once, and both the
+    kind and the ordinal are listed as inferred, before the title and summary."""
+    draft = _draft(
+        "On December 20, 2025, the border delegations of Vietnam and Laos held a meeting in "
+        "Vientiane. The two sides reviewed the implementation of the Minutes of the 33rd annual "
+        "meeting of the Vietnam–Laos border delegations.\n"
+    )
+    record = draft.record
+    assert (record.kind, record.ordinal) == (EventKind.annual_meeting, 34)
+    decided = [(f.field, f.value, f.confidence) for f in draft.findings]
+    assert [d for d in decided if d[0] in ("kind", "ordinal")] == [
+        ("kind", "annual_meeting", "low"),
+        ("ordinal", 34, "low"),
+    ]
+    assert [i.field for i in record.inferred] == ["kind", "ordinal", "title", "summary"]
+
+
+def test_no_date_in_the_text_the_publication_month_stands_in_and_says_so() -> None:
+    draft = _draft("Hai bên hội đàm về công tác biên giới tại Huế.\n", date(2025, 3, 14))
+    reason = "the article gives no date for the event; the publication month stands in"
+    assert str(draft.record.date) == "2025-03"
+    assert [(f.value, f.confidence, f.note) for f in draft.findings if f.field == "date"] == [
+        ("2025-03", "low", reason)
+    ]
+    assert [i.field for i in draft.record.inferred] == ["date", "title", "summary"]
+    assert draft.warnings == [reason]
+
+
+def test_a_ministrys_central_bridge_is_an_inferred_online_venue_in_hanoi() -> None:
+    draft = _draft(
+        "On the morning of March 5, 2024, the Ministry of Foreign Affairs held an online "
+        "conference chaired at the Central bridge.\n"
+    )
+    venue = draft.record.venue
+    assert venue.online and [(p.name, p.unit) for p in venue.connected] == [
+        ("Central bridge", "vn-hanoi")
+    ]
+    assert [i.field for i in draft.record.inferred][:1] == ["venue.connected"]
+
+
+def test_a_place_outside_the_lead_is_one_mention_and_a_party_is_never_a_mention() -> None:
+    draft = _draft(
+        "Chiều 9/12/2025, tại Huế, đoàn đại biểu tỉnh Huế hội đàm với đoàn đại biểu tỉnh Sê Kông.\n"
+        "Hai bên thống nhất nhiều nội dung.\nHai bên ký biên bản.\n"
+        "Sau đó, đoàn thăm tỉnh Quảng Trị và tỉnh Huế. Tỉnh Quảng Trị giáp tỉnh Salavan.\n"
+    )
+    assert draft.record.provinces == {"VN": ["vn-hue"], "LA": ["la-sekong"]}
+    places = [m for m in draft.mentions if m.what == "place"]
+    assert [(m.value["unit"], m.role, [e.text for e in m.evidence]) for m in places] == [
+        ("vn-quang-tri-2025", "mentioned", ["Quảng Trị", "Tỉnh Quảng Trị"]),
+        ("la-salavan", "mentioned", ["Salavan"]),
+    ]
+
+
+def test_a_stage_returns_its_findings_and_leaves_its_input_as_it_was() -> None:
+    """Parties and venue: what it decides comes back as values and notes; the article and the
+    places it read are unchanged, so a second call gives the same answer."""
+    article = parse(VI_TALKS.read_text(encoding="utf-8"), Origin())
+    places, _countries = find_places(article.text, date(2025, 11, 18), EMBEDDED, [])
+    lead = [(s.start, s.end) for s in article.sentences[:3]]  # the headline and the lead
+    given = copy.deepcopy((article, places))
+    parties, venue, notes = fields.parties_and_venue(article, places, lead, [])
+    assert fields.parties_and_venue(article, places, lead, []) == (parties, venue, notes)
+    assert (article, places) == given
+    assert parties == {"VN": ["vn-quang-tri-2025"], "LA": ["la-savannakhet"]}
+    assert (venue.name, venue.unit) == ("Đông Hà", "vn-quang-tri-2025")
+    assert [(f.field, f.confidence) for f in notes.findings] == [
+        ("provinces.VN", "high"),
+        ("provinces.LA", "high"),
+        ("venue", "high"),
+    ]
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 
@@ -714,8 +791,6 @@ def test_seed_kind_level_people_and_match(seeds_dir: Path, key: str) -> None:
     record, hand = draft.record, _hand_made(key)
     assert (record.kind, record.level, record.countries) == (hand.kind, hand.level, hand.countries)
     assert record.border == hand.border
-    from loaders.ingest._text import compact_key
-
     if key != "003":  # the 2025 talks' participants come from another source
         assert {compact_key(p.name) for p in record.participants} == {
             compact_key(p.name) for p in hand.participants
@@ -757,8 +832,6 @@ TEST_ORIGIN = Origin(publisher="borderatlas test (text written for the test)")
     ],
 )
 def test_a_publication_date_is_read_from_the_url_when_nothing_else_gives_one(url, expected):
-    from loaders.ingest._article import url_date
-
     assert url_date(url) == expected
 
 

@@ -1,11 +1,19 @@
 """Article ingestion: a draft event record from a news article, by rule and gazetteer.
 
-No network and no model: the text is split into sentences; dates (Vietnamese and English forms),
-places (through the gazetteer and the geocoder, as of the event's date), border crossings,
-agreements, people, numbers, the kind and level of the meeting are found by rule
-(:mod:`.dates`, :mod:`.numbers`, :mod:`.entities`), and :mod:`.extract` assembles a draft whose
-every field carries its evidence (character offsets) and a confidence. :mod:`.append` checks a
-draft against the existing records and writes it.
+No network and no model. Every field of the draft carries its evidence (character offsets into
+the text) and a confidence; what the article names that is not the event's own is kept apart as
+a mention. The stages, each a function of what the ones before it returned, and their modules:
+
+    text -> sentences                  article (parse: header, origin, headline), text
+      -> dates -> the event's date     dates, fields.date_of
+      -> places, people, documents,    places (and crossings), people, documents, numbers,
+         numbers                       cues (kind, level, ordinal)
+      -> fields                        fields, each with its evidence (findings)
+      -> draft                         extract (runs the stages), summary (title and summary)
+      -> append                        append: matched against the records, then written
+
+:func:`ingest_text` and :func:`ingest_file` are the entry points; :mod:`.append` checks a draft
+against the existing records and writes it.
 
     >>> draft = ingest_text(article, published=date(2025, 12, 10))
     >>> draft.record.date, draft.record.venue.unit
@@ -19,7 +27,9 @@ from pathlib import Path
 
 from loaders._errors import BorderAtlasError
 from loaders._io import EMBEDDED, DataSource
-from loaders.ingest.extract import Draft, Finding, Mention, Origin, extract
+from loaders.ingest.article import Origin
+from loaders.ingest.extract import Draft, extract
+from loaders.ingest.findings import Finding, Mention
 
 __all__ = [
     "Draft",

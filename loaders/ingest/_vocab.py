@@ -1,6 +1,6 @@
 """The vocabulary the rules read: titles, meeting kinds, levels, document types.
 
-Every pattern is written for folded text (lower case, no diacritics, see ``_text.fold``), so one
+Every pattern is written for folded text (lower case, no diacritics, see ``text.fold``), so one
 rule serves ``Hội đàm`` and ``hoi dam``. Tables are ordered: the first matching entry wins.
 """
 
@@ -133,53 +133,6 @@ LEVEL_CUES: list[tuple[Level, re.Pattern[str]]] = [
         ),
     ),
 ]
-
-# --- ordinals ---------------------------------------------------------------------------------
-
-ORDINAL_WORDS = {
-    "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
-    "muoi": 10, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
-}  # fmt: skip
-ORDINAL = re.compile(
-    r"\blan thu\s+(?P<vi>\d+|[ivxlc]+|" + "|".join(ORDINAL_WORDS) + r")\b"
-    r"|\b(?P<en>\d+)(?:st|nd|rd|th)\b"
-    r"|\b(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
-)
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-
-
-def roman_to_int(text: str) -> int | None:
-    """``"xix"`` -> 19; None when ``text`` is not a well-formed Roman numeral."""
-    if not text or any(char not in _ROMAN for char in text):
-        return None
-    total = 0
-    for index, char in enumerate(text):
-        value = _ROMAN[char]
-        following = _ROMAN[text[index + 1]] if index + 1 < len(text) else 0
-        total += -value if value < following else value
-    return total if total > 0 and int_to_roman(total) == text else None
-
-
-def int_to_roman(number: int) -> str:
-    """19 -> ``"xix"`` (lower case, as folded text writes it)."""
-    parts = [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v")]
-    parts += [(4, "iv"), (1, "i")]
-    written = ""
-    for value, letters in parts:
-        while number >= value:
-            written += letters
-            number -= value
-    return written
-
-
-def ordinal_value(match: re.Match[str]) -> int | None:
-    """The number an :data:`ORDINAL` match stands for ("lần thứ XIX" -> 19, "30th" -> 30)."""
-    text = match.group("vi") or match.group("en") or match.group("word") or ""
-    if text.isdigit():
-        return int(text)
-    return ORDINAL_WORDS.get(text) or roman_to_int(text)
-
 
 # --- people -----------------------------------------------------------------------------------
 

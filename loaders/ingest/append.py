@@ -34,7 +34,7 @@ from loaders.events import (
     read_events,
     unit_index,
 )
-from loaders.ingest._text import compact_key
+from loaders.ingest.text import compact_key
 
 EVENTS = "events"
 # Kinds one report may call by another's name ("talks" / "ministerial talks").

@@ -21,7 +21,7 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict
 
 from loaders.events import PartialDate, Precision
-from loaders.ingest._text import Evidence, Language, Sentence, fold, sentence_at
+from loaders.ingest.text import Evidence, Language, Sentence, fold, sentence_at
 
 
 class DateRole(str, Enum):

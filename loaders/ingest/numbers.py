@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from loaders.events import Figure
-from loaders.ingest._text import Evidence, Language, Sentence, fold, sentence_at, slug
+from loaders.ingest.text import Evidence, Language, Sentence, fold, sentence_at, slug
 
 NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALES = {

@@ -1,10 +1,9 @@
-"""What an article names: places, border crossings, agreements, people, the kind of meeting.
+"""Where: the places and border crossings an article names, with their offsets.
 
-Each finder reads the text (and its folded copy, see ``_text.fold``) and returns mentions with
-character offsets. Places go through the gazetteer and the geocoder as of the event's date;
-crossings through ``crossings.csv`` (gate pairs are written with a dash: ``Cầu Treo – Nam
-Phao``); agreements through their titles and short names in ``geodata/agreements``. Deciding
-which mentions belong to the event itself is ``extract``'s job.
+Places go through the gazetteer and the geocoder as of the event's date (a unit that did not
+exist then becomes the unit that covered it); country names are kept apart. Crossings go through
+``crossings.csv``: gate pairs are written with a dash (``Cầu Treo – Nam Phao``), a single name
+needs a gate word beside it. Which places are the event's own is decided in :mod:`.fields`.
 """
 
 from __future__ import annotations
@@ -19,29 +18,11 @@ from typing import Literal
 from loaders import boundaries
 from loaders._io import DataSource
 from loaders.crossings import Crossing
-from loaders.events import EventKind, Level
 from loaders.gazetteer import Gazetteer, load_gazetteer, normalize_name
 from loaders.geocode import geocode
-from loaders.ingest import _vocab as vocab
-from loaders.ingest._documents import DocumentMention, find_documents
-from loaders.ingest._people import ParticipantMention, find_participants
-from loaders.ingest._text import DASH, Evidence, Span, Word, fold, overlaps, within, words
+from loaders.ingest.text import DASH, Evidence, Span, Word, fold, overlaps, within, words
 
-__all__ = [
-    "CountryMention",
-    "CrossingMention",
-    "Cue",
-    "DocumentMention",
-    "ParticipantMention",
-    "PlaceMention",
-    "find_crossings",
-    "find_documents",
-    "find_kind",
-    "find_level",
-    "find_ordinal",
-    "find_participants",
-    "find_places",
-]
+__all__ = ["CountryMention", "CrossingMention", "PlaceMention", "find_crossings", "find_places"]
 
 # --- places -----------------------------------------------------------------------------------
 
@@ -244,67 +225,3 @@ def find_crossings(text: str, crossings: list[Crossing]) -> list[CrossingMention
                 evidence = Evidence.of(text, *match.span())
                 found.setdefault(crossing.id, CrossingMention(crossing.id, evidence, paired))
     return sorted(found.values(), key=lambda mention: mention.evidence.start)
-
-
-# --- kind, level, ordinal ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cue:
-    """A vocabulary word that told the kind or level, and where."""
-
-    value: EventKind | Level
-    evidence: Evidence
-
-
-def find_kind(text: str, windows: list[Span], skip: list[Span]) -> Cue | None:
-    """The event kind named in ``windows`` (headline and lead), by the priority of ``KIND_CUES``;
-    words inside ``skip`` (document names, asides) do not count."""
-    return _first_cue(text, vocab.KIND_CUES, windows, skip)
-
-
-def find_level(text: str, windows: list[Span], skip: list[Span]) -> Cue | None:
-    """Who met (border guards, central government, ministries, provinces), by priority."""
-    return _first_cue(text, vocab.LEVEL_CUES, windows, skip)
-
-
-def _first_cue(
-    text: str,
-    table: list[tuple[EventKind | Level, re.Pattern[str]]],
-    windows: list[Span],
-    skip: list[Span],
-) -> Cue | None:
-    folded = fold(text)
-    for value, pattern in table:
-        for start, end in windows:
-            for match in pattern.finditer(folded, start, end):
-                if not overlaps(*match.span(), skip):
-                    return Cue(value, Evidence.of(text, *match.span()))
-    return None
-
-
-def find_ordinal(
-    text: str, kind: EventKind, windows: list[Span], skip: list[Span]
-) -> tuple[int, Evidence] | None:
-    """N of "Hội đàm thường niên lần thứ XIX" or "the 30th annual meeting": an ordinal next to
-    a word naming the kind, in the lead, with no other meeting word between them ("họp trực
-    tuyến chuẩn bị Hội nghị lần thứ 11" numbers the conference, not the online meeting)."""
-    folded = fold(text)
-    own = [p for k, p in vocab.KIND_CUES if k is kind]
-    others = [p for k, p in vocab.KIND_CUES if k is not kind]
-    for pattern in own:
-        for start, end in windows:
-            for cue in pattern.finditer(folded, start, end):
-                if overlaps(*cue.span(), skip):
-                    continue
-                near = (max(start, cue.start() - 25), min(end, cue.end() + 40))
-                for match in vocab.ORDINAL.finditer(folded, *near):
-                    value = vocab.ordinal_value(match)
-                    gap = folded[min(match.end(), cue.end()) : max(match.start(), cue.start())]
-                    if (
-                        value
-                        and not overlaps(*match.span(), skip)
-                        and not any(other.search(gap) for other in others)
-                    ):
-                        return value, Evidence.of(text, *match.span())
-    return None

@@ -15,7 +15,7 @@ from loaders._io import DataSource
 from loaders.events import Participant, Role
 from loaders.gazetteer import load_gazetteer
 from loaders.ingest import _vocab as vocab
-from loaders.ingest._text import (
+from loaders.ingest.text import (
     Evidence,
     Language,
     Sentence,

@@ -16,8 +16,9 @@ from loaders._io import DataSource
 from loaders.boundaries import units_today
 from loaders.events import Agreement, AgreementRelation, AgreementType, Precision
 from loaders.ingest import _vocab as vocab
-from loaders.ingest._text import Evidence, Language, Sentence, Span, fold, sentence_at, words
+from loaders.ingest.cues import ORDINAL, ordinal_value
 from loaders.ingest.dates import DateMention, DateRole
+from loaders.ingest.text import Evidence, Language, Sentence, Span, fold, sentence_at, words
 
 _BOUNDARY = re.compile(r"[;:.!?()\n\"“”]")
 _BOUNDARY_EN = re.compile(r"[;:.!?()\n\"“”,]")
@@ -72,14 +73,14 @@ def _content(folded: str) -> frozenset[str]:
 
 def _numbers(folded: str) -> frozenset[int]:
     found = {int(n) for n in re.findall(r"\d+", folded)}
-    found |= {v for m in vocab.ORDINAL.finditer(folded) if (v := vocab.ordinal_value(m))}
+    found |= {v for m in ORDINAL.finditer(folded) if (v := ordinal_value(m))}
     return frozenset(found)
 
 
 def _identifying(folded: str) -> frozenset[int]:
     """Years and ordinals: the numbers that tell the 28th meeting's minutes from the 29th's."""
     years = {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", folded)}
-    ordinals = {v for m in vocab.ORDINAL.finditer(folded) if (v := vocab.ordinal_value(m))}
+    ordinals = {v for m in ORDINAL.finditer(folded) if (v := ordinal_value(m))}
     return frozenset(years | ordinals)
 
 

@@ -1,44 +1,27 @@
-"""What an article says about itself (a front-matter header, a source line) and the shapes the
-extraction reports in: a field's finding with its evidence, a mention that is not the event's own.
+"""The first stage: an article's text made ready to read, and what it says about itself.
+
+:func:`parse` normalises the text (NFC: offsets index this form), reads a front-matter header
+and in-text source lines into an :class:`Origin`, takes a publication date from the URL when
+nothing else gives one, and splits the body into sentences, with its language and headline.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
 
 from loaders._errors import DataError
-from loaders._io import DataSource, load_yaml
-from loaders.events import Inference
-from loaders.ingest._text import Evidence, Language, Sentence
-from loaders.vocabulary import Confidence
+from loaders._io import load_yaml
+from loaders.ingest.text import Language, Sentence, detect_language, fold, split_sentences
+
+__all__ = ["Article", "Origin", "merge_origin", "parse", "read_header", "url_date"]
 
 HEADER_KEYS = ("published", "url", "publisher", "title", "language")
-
-
-class Finding(BaseModel):
-    """One field of the draft record: its value, where the text says so, how sure we are."""
-
-    field: str  # the Event field, e.g. "date", "venue", "provinces.LA", "agreements"
-    value: Any
-    evidence: list[Evidence]
-    confidence: Confidence
-    note: str | None = None
-
-
-class Mention(BaseModel):
-    """Something the article names that is not the event's own: an anniversary, a plan, a
-    place outside the lead, a document with no record."""
-
-    what: str  # "date", "place", "document"
-    value: Any
-    role: str  # "anniversary", "planned", "period", "earlier", "signing", "mentioned" ...
-    evidence: list[Evidence]
 
 
 @dataclass(frozen=True)
@@ -145,35 +128,47 @@ def merge_origin(given: Origin, header: Origin) -> Origin:
     )
 
 
-@dataclass
-class Work:
-    """Everything read from the text, shared by the steps that build the draft."""
+@dataclass(frozen=True)
+class Article:
+    """The text as every later stage reads it: offsets index ``text`` (and ``folded``, its
+    folded copy); ``sentences`` are those of the body, after any header."""
 
     text: str
     folded: str
-    language: Language
-    sentences: list[Sentence]
     body_start: int
+    sentences: list[Sentence]
+    language: Language
     headline: Sentence | None
-    published: date | None
-    source: DataSource
-    findings: list[Finding] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    inferred: list[Inference] = field(default_factory=list)
+    origin: Origin  # the caller's values, then the header's, then the URL's date
+    warnings: tuple[str, ...]
 
-    def find(
-        self,
-        name: str,
-        value: Any,
-        evidence: list[Evidence],
-        confidence: Confidence,
-        note: str | None = None,
-    ) -> None:
-        self.findings.append(
-            Finding(field=name, value=value, evidence=evidence, confidence=confidence, note=note)
-        )
 
-    def infer(self, name: str, reason: str) -> None:
-        self.inferred.append(Inference(field=name, reason=reason))
+def parse(text: str, given: Origin) -> Article:
+    """``text`` ready to read; ``given`` (the caller's origin) wins over the header."""
+    text = unicodedata.normalize("NFC", text)
+    header, body_start, warnings = read_header(text)
+    origin = merge_origin(given, header)
+    if origin.published is None and (in_url := url_date(origin.url)) is not None:
+        origin = replace(origin, published=in_url)
+        warnings.append(f"publication date {in_url} read from the URL")
+    body = [s for s in split_sentences(text) if s.start >= body_start]
+    sentences = [Sentence(i, s.start, s.end, s.text) for i, s in enumerate(body)]
+    return Article(
+        text=text,
+        folded=fold(text),
+        body_start=body_start,
+        sentences=sentences,
+        language=origin.language or detect_language(text[body_start:]),
+        headline=_headline(text, sentences),
+        origin=origin,
+        warnings=tuple(warnings),
+    )
+
+
+def _headline(text: str, sentences: list[Sentence]) -> Sentence | None:
+    """The first line, when it stands alone and reads like a headline (short, no final stop)."""
+    if not sentences:
+        return None
+    first = sentences[0]
+    alone = text[first.end : first.end + 1] in ("\n", "")
+    return first if alone and len(first.text) <= 200 and not first.text.endswith(".") else None
