@@ -26,7 +26,7 @@ from loaders.events import AgreementRelation, EventKind, Level, Precision, Role,
 from loaders.ingest import IngestError, Origin, fields, ingest_file, ingest_text, read_article
 from loaders.ingest.append import AppendError, append_draft, find_match, insert_source
 from loaders.ingest.article import parse, url_date
-from loaders.ingest.cues import roman_to_int
+from loaders.ingest.cues import english_ordinal, roman_to_int
 from loaders.ingest.dates import DateRole, event_date, find_dates
 from loaders.ingest.numbers import find_figures, parse_number
 from loaders.ingest.places import find_crossings, find_places
@@ -500,6 +500,30 @@ def test_reviewing_the_nth_annual_minutes_makes_the_meeting_the_next_annual_one(
         ("ordinal", 34, "low"),
     ]
     assert [i.field for i in record.inferred] == ["kind", "ordinal", "title", "summary"]
+    reason = next(f.note for f in draft.findings if f.field == "ordinal")
+    assert "the minutes of the 33rd annual meeting" in reason
+
+
+@pytest.mark.parametrize(
+    ("number", "written"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (33, "33rd"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+    ],
+)
+def test_english_ordinals_take_the_suffix_of_their_last_digits(number: int, written: str) -> None:
+    assert english_ordinal(number) == written
 
 
 def test_no_date_in_the_text_the_publication_month_stands_in_and_says_so() -> None:

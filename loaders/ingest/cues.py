@@ -135,3 +135,9 @@ def ordinal_value(match: re.Match[str]) -> int | None:
     if text.isdigit():
         return int(text)
     return ORDINAL_WORDS.get(text) or roman_to_int(text)
+
+
+def english_ordinal(number: int) -> str:
+    """``number`` as an English ordinal: 1st, 2nd, 3rd, 11th, 33rd."""
+    teens = 10 <= number % 100 <= 20
+    return f"{number}{'th' if teens else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"

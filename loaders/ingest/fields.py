@@ -33,7 +33,7 @@ from loaders.events import (
     Venue,
 )
 from loaders.ingest.article import Article
-from loaders.ingest.cues import find_kind, find_level, find_ordinal
+from loaders.ingest.cues import english_ordinal, find_kind, find_level, find_ordinal
 from loaders.ingest.dates import DateMention, Pick, nearest_year
 from loaders.ingest.documents import DocumentMention
 from loaders.ingest.findings import Mention, Notes
@@ -429,8 +429,9 @@ def next_annual_meeting(
         found = _ANNUAL_MINUTES.search(titles.get(ref.id, ""))
         if ref.relation is AgreementRelation.reviewed and found:
             number = int(found.group("n")) + 1
+            reviewed = english_ordinal(number - 1)
             reason = (
-                f"the meeting reviews the minutes of the {found.group('n')}th annual meeting "
+                f"the meeting reviews the minutes of the {reviewed} annual meeting "
                 f"({ref.id}), so it is taken to be the next one"
             )
             kind_notes = Notes.finding(

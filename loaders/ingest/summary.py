@@ -25,6 +25,7 @@ from loaders.events import (
     Venue,
 )
 from loaders.ingest._vocab import COUNTRY_NAMES, KIND_LABELS
+from loaders.ingest.cues import english_ordinal
 
 _MONTHS_EN = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -173,12 +174,7 @@ def _venue_vi(facts: Facts, source: DataSource) -> str:
 
 
 def _ordinal_en(number: int | None) -> str:
-    if number is None:
-        return ""
-    suffix = (
-        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    )
-    return f"{number}{suffix} "
+    return "" if number is None else f"{english_ordinal(number)} "
 
 
 def _ordinal_vi(number: int | None) -> str:
