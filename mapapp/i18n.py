@@ -158,6 +158,36 @@ LABELS: dict[str, dict[Lang, str]] = {
         "vi": "Không đọc được dữ liệu: {error}",
         "en": "The data could not be loaded: {error}",
     },
+    "page_title": {
+        "vi": "borderatlas · Việt Nam – Lào – Campuchia",
+        "en": "borderatlas · Vietnam – Laos – Cambodia",
+    },
+    # The language picker is read before a language is chosen: its label is in both, and each
+    # language is named in itself.
+    "language_picker": {"vi": "Ngôn ngữ / Language", "en": "Ngôn ngữ / Language"},
+    "language_name": {"vi": "Tiếng Việt", "en": "English"},
+    "iso_code": {"vi": "ISO {code}", "en": "ISO {code}"},
+    "download_html": {"vi": "⬇ HTML", "en": "⬇ HTML"},
+    "download_csv": {"vi": "⬇ CSV", "en": "⬇ CSV"},
+    "download_geojson": {"vi": "⬇ GeoJSON", "en": "⬇ GeoJSON"},
+    # Notes on URL parameters the app could not use (the names and formats are the URL's own).
+    "ignored_values": {"vi": "đã bỏ qua {name}={values}", "en": "ignored {name}={values}"},
+    "ignored_date": {
+        "vi": "đã bỏ qua {name}={value} (cần dạng YYYY-MM-DD)",
+        "en": "ignored {name}={value} (expected YYYY-MM-DD)",
+    },
+    "ignored_as_of": {
+        "vi": "đã bỏ qua as_of={day} (đơn vị hành chính có từ {first} đến hôm nay)",
+        "en": "ignored as_of={day} (units are drawn from {first} to today)",
+    },
+    "ignored_view": {
+        "vi": "đã bỏ qua lat/lon/z (cần là số)",
+        "en": "ignored lat/lon/z (expected numbers)",
+    },
+    "ignored_view_range": {
+        "vi": "đã bỏ qua lat={lat}, lon={lon}, z={z} (ngoài phạm vi)",
+        "en": "ignored lat={lat}, lon={lon}, z={z} (out of range)",
+    },
 }
 
 

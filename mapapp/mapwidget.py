@@ -98,17 +98,20 @@ def show(
     center: tuple[float, float] | None = None,
     zoom: float | None = None,
     feature_group_to_add: folium.FeatureGroup | None = None,
-    on_change: Callable[[], None] | None = None,
+    on_change: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Draw the prepared map (full width) and return what the browser reports, as
-    ``st_folium(map, key=..., use_container_width=True, ...)`` does."""
+    ``st_folium(map, key=..., use_container_width=True, ...)`` does. ``on_change`` is called
+    with the browser's previous report and its new one (a click is told from a pan by what
+    changed)."""
     sf = _streamlit_folium()
     hash_key = _hash_key(prepared.script, key)
 
     def changed() -> None:
-        st.session_state[key] = st.session_state.get(hash_key, {})
+        previous = st.session_state.get(key) or {}
+        st.session_state[key] = reported = st.session_state.get(hash_key, {})
         if on_change is not None:
-            on_change()
+            on_change(previous, reported)
 
     defaults = dict.fromkeys(_REPORTED, None) | {
         "bounds": _bounds_dict(prepared.bounds),

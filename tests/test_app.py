@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders.events import load_events
-from mapapp.app import AppState, clicked_unit, params_from_state, state_from_params
 
 TIMEOUT = 120
 
@@ -21,47 +19,6 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     script = tmp_path / "app_script.py"
     script.write_text("from mapapp.app import main\n\nmain()\n", encoding="utf-8")
     return AppTest.from_file(str(script), default_timeout=TIMEOUT)
-
-
-def test_the_url_carries_the_whole_state() -> None:
-    state = AppState(
-        countries=("VN", "KH"),
-        themes=("crossings",),
-        start=date(2020, 1, 1),
-        as_of=date(2024, 1, 1),
-        kinds=("talks",),
-        lang="en",
-        province="vn-tay-ninh",
-    )
-    params = params_from_state(state)
-    assert params == {
-        "countries": "VN,KH",
-        "layers": "crossings",
-        "from": "2020-01-01",
-        "as_of": "2024-01-01",
-        "kinds": "talks",
-        "lang": "en",
-        "province": "vn-tay-ninh",
-    }
-    assert state_from_params(params) == state
-
-
-def test_bad_url_parameters_are_dropped_with_a_note() -> None:
-    state = state_from_params({"countries": "VN,XX", "from": "2025-13-01", "lang": "fr"})
-    assert state.countries == ("VN",)
-    assert state.start is None
-    assert state.lang == "vi"
-    assert any("XX" in note for note in state.notes)
-    assert any("2025-13-01" in note for note in state.notes)
-
-
-def test_a_click_outside_any_province_selects_nothing() -> None:
-    shown = {"vn-nghe-an"}
-    assert clicked_unit(None, shown) is None
-    assert clicked_unit({"last_active_drawing": None}, shown) is None
-    assert clicked_unit({"last_active_drawing": {"properties": {"name": "x"}}}, shown) is None
-    hit = {"last_active_drawing": {"properties": {"id": "vn-nghe-an"}}}
-    assert clicked_unit(hit, shown) == "vn-nghe-an"
 
 
 def history_of(app: AppTest) -> str:
@@ -122,6 +79,28 @@ def test_one_search_box_finds_crossings_and_any_spelling(
     choose(app, text, first)
     assert app.query_params["province"] == province
     assert app.query_params["z"]  # the map moves there, and the URL says where it is
+
+
+def test_a_filter_change_moves_the_redrawn_map_back_where_it_was(app: AppTest) -> None:
+    """A changed filter draws a new map at its overview: its callback sends it back to the
+    place the user had (here, where a search moved it)."""
+    app.query_params["lang"] = "en"
+    app.run()
+    search(app, "Lao Bao")
+    choose(app, "Lao Bao", "Lao Bảo – Densavan")
+    lat, lon, zoom, moves = app.session_state["goto"]
+    assert zoom == 10
+    app.checkbox(key="country_KH").uncheck().run()
+    assert app.session_state["goto"] == (lat, lon, zoom, moves + 1)
+    assert app.query_params["province"] == "vn-quang-tri-2025"  # still selected
+    assert app.query_params["z"] == "10"
+
+
+def test_a_bad_url_parameter_is_noted_in_the_pages_language(app: AppTest) -> None:
+    app.query_params["countries"] = "VN,XX"
+    app.run()
+    assert [w.value for w in app.warning] == ["đã bỏ qua countries=XX"]
+    assert app.query_params["countries"] == "VN"
 
 
 def test_a_province_hidden_by_the_country_filter_is_deselected_with_a_message(
@@ -185,36 +164,6 @@ def test_a_broken_data_file_is_named_not_a_traceback(
     app.run()
     assert app.error, "expected an error message"
     assert "units.csv" in app.error[0].value
-
-
-def test_the_panel_counts_what_the_map_shades_for_every_province() -> None:
-    """The panel's first figure is the map's count, and it counts events of the history: those
-    whose provinces the map draws as this one."""
-    from loaders.atlas import COUNTRIES, Selection, cooperation_view, load_atlas
-    from loaders.events import Event
-    from loaders.history import history_page, unit_history
-    from mapapp.app import history_counts
-
-    data = load_atlas()
-    view = cooperation_view(Selection(COUNTRIES, None, None, None, None), data)
-    for unit_id in view.units["id"]:
-        history = unit_history(unit_id)
-        as_party = [
-            e.record
-            for e in history
-            if isinstance(e.record, Event) and unit_id in view.provinces_on_map(e.record)
-        ]
-        assert len(as_party) == view.event_count(unit_id), unit_id
-        page = history_page(unit_id, limit=5)
-        assert page.total == len(history)
-        assert page.per_year == dict(
-            sorted(Counter(e.date.start.year for e in history if e.date).items())
-        )
-        assert [e.record.id for e in page.entries] == [e.record.id for e in history[:5]]
-        counts = history_counts(page, view, unit_id, "en")
-        assert counts.startswith(f"{len(as_party)} as a party"), unit_id
-    hanoi = history_page("vn-hanoi", limit=5)
-    assert "held here or naming it" in history_counts(hanoi, view, "vn-hanoi", "en")
 
 
 def test_the_prepared_map_widget_passes_what_st_folium_would(monkeypatch) -> None:

@@ -26,7 +26,7 @@ def test_warm_up_fills_every_cache_the_first_visit_reads(monkeypatch) -> None:
 
     monkeypatch.setattr(app, "cooperation_view", recomputed)
     monkeypatch.setattr(app, "draw", recomputed)
-    monkeypatch.setattr(app, "_event_row", recomputed)
+    monkeypatch.setattr(app, "event_row", recomputed)
     source = app.data_source()
     version = app.records_version(source)
     for lang in ("vi", "en"):
