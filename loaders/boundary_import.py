@@ -34,7 +34,7 @@ from loaders._io import EMBEDDED, DataSource, write_atomic
 from loaders.boundaries import GEOMETRY_FILE, Unit, all_units, read_units
 from loaders.gazetteer import HINT_KINDS, Hint, normalize_name, spelling_key
 from loaders.geocode import geocode
-from loaders.vocabulary import COUNTRIES, COUNTRY_NAMES, CRS, parse_country
+from loaders.vocabulary import COUNTRIES, COUNTRY_NAMES_EN, CRS, parse_country
 
 Format = Literal["geoboundaries", "gadm", "generic"]
 Method = Literal["id", "iso", "name", "geocoder"]
@@ -46,7 +46,7 @@ COORD_DECIMALS = 6  # ~0.1 m: keeps the sources' detail, and the file a reviewab
 # A file's country field may hold a name instead of a code: ours, or the UN's "Lao PDR".
 COUNTRY_OF_NAME = {
     normalize_name(name).compact: country
-    for country, name in [*COUNTRY_NAMES.items(), ("LA", "Lao PDR")]
+    for country, name in [*COUNTRY_NAMES_EN.items(), ("LA", "Lao PDR")]
 }
 MISSING_TEXT = {"", "na", "n/a", "none", "null", "nan"}
 

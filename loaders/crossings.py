@@ -31,7 +31,15 @@ from pydantic import (
 from loaders import boundaries
 from loaders._errors import DataError, Problem
 from loaders._io import EMBEDDED, DataSource
-from loaders.vocabulary import COUNTRY_NAMES, CRS, Border, Confidence, CrossingId, Text, UnitId
+from loaders.vocabulary import (
+    COUNTRY_NAMES_EN,
+    CRS,
+    Border,
+    Confidence,
+    CrossingId,
+    Text,
+    UnitId,
+)
 
 CROSSINGS_FILE = "crossings.csv"
 METRIC_CRS = "EPSG:32648"  # UTM 48N covers 102–108°E, the whole of both borders
@@ -218,7 +226,8 @@ def _unit_errors(
         if unit is None:
             yield DataError(label, "unknown unit id", line=line, field=field, value=unit_id)
         elif unit.country != country:
-            message = f"unit is in {COUNTRY_NAMES[unit.country]}, expected {COUNTRY_NAMES[country]}"
+            found, wanted = COUNTRY_NAMES_EN[unit.country], COUNTRY_NAMES_EN[country]
+            message = f"unit is in {found}, expected {wanted}"
             yield DataError(label, message, line=line, field=field, value=unit_id)
         elif not unit.valid_on(day):
             message = f"unit did not exist on {day.isoformat()}"
@@ -295,13 +304,13 @@ def _check_one(crossing: Crossing, geo: _Geometry, label: str) -> list[Problem]:
     if not inside:
         found.append(problem("side", "lon/lat", "lies outside Vietnam, Laos and Cambodia"))
     elif inside[0] not in ("VN", crossing.foreign_country):
-        found.append(problem("side", "lon/lat", f"lies in {COUNTRY_NAMES[inside[0]]}"))
+        found.append(problem("side", "lon/lat", f"lies in {COUNTRY_NAMES_EN[inside[0]]}"))
     elif inside[0] == crossing.foreign_country and border_km > tolerance:
         found.append(
             problem(
                 "side",
                 "lon/lat",
-                f"lies {border_km:.1f} km inside {COUNTRY_NAMES[inside[0]]}, "
+                f"lies {border_km:.1f} km inside {COUNTRY_NAMES_EN[inside[0]]}, "
                 f"beyond the {tolerance:.0f} km tolerance",
             )
         )

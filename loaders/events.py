@@ -36,9 +36,16 @@ from pydantic import (
 
 from loaders._errors import DataError, Problem
 from loaders._io import DataSource, load_yaml, not_a_regular_file
-from loaders.vocabulary import Border, Confidence, Country, CrossingId, Text, UnitId
-
-EARLIEST = date(1900, 1, 1)  # nothing this project records is older; an earlier year is a typo
+from loaders.vocabulary import (
+    EARLIEST,
+    Border,
+    Confidence,
+    Country,
+    CrossingId,
+    EventKind,
+    Text,
+    UnitId,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:--?[a-z0-9]+)*$")]
 
@@ -144,7 +151,7 @@ def _recorded(value: PartialDate) -> PartialDate:
     return value
 
 
-# A date in a record: besides being well formed, it is neither before 1900 nor in the future.
+# A date in a record: besides being well formed, it is neither before EARLIEST nor in the future.
 RecordedDate = Annotated[PartialDate, AfterValidator(_recorded)]
 
 
@@ -204,26 +211,6 @@ PROVINCIAL_LEVELS = frozenset({Level.province, Level.border_guard})
 
 
 # --- events ---------------------------------------------------------------------------------
-
-
-class EventKind(str, Enum):
-    """What kind of event it was (the Vietnamese term sources use is in the comment)."""
-
-    annual_meeting = "annual_meeting"  # "cuộc họp thường niên (lần thứ N)"
-    talks = "talks"  # "hội đàm", including annual border-guard talks
-    conference = "conference"  # "hội nghị"
-    online_meeting = "online_meeting"  # "họp trực tuyến", with connected venues
-    ministerial_talks = "ministerial_talks"
-    political_consultation = "political_consultation"  # "tham vấn chính trị"
-    intergovernmental_committee = "intergovernmental_committee"  # "kỳ họp Ủy ban liên Chính phủ"
-    high_level_meeting = "high_level_meeting"  # party or state leadership
-    working_group_meeting = "working_group_meeting"  # "Nhóm công tác"
-    joint_patrol = "joint_patrol"  # "tuần tra song phương"
-    signing = "signing"
-    border_gate_inauguration = "border_gate_inauguration"  # a gate or opening starts operating
-    border_gate_upgrade = "border_gate_upgrade"  # "nâng cấp": a gate raised to main/international
-    diplomatic_relations = "diplomatic_relations"  # establishment of relations
-    other = "other"
 
 
 class Venue(_Record):

@@ -24,7 +24,7 @@ import typer
 from loaders import __version__
 from loaders._errors import BorderAtlasError, DataError, DataWarning
 from loaders._io import DATA_DIR_ENV, DataSource
-from loaders.events import EventKind
+from loaders.vocabulary import EventKind
 from mapapp.serve import (
     DEFAULT_HOST,
     has_display,

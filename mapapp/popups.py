@@ -14,6 +14,7 @@ import folium
 from loaders.atlas import EventGroup
 from loaders.boundaries import Unit
 from loaders.events import Agreement, Event, Series, Source
+from loaders.vocabulary import KIND_LABELS, EventKind
 from mapapp.escaping import html_text, map_fragment
 from mapapp.i18n import Lang, count_label, t
 
@@ -21,24 +22,6 @@ from mapapp.i18n import Lang, count_label, t
 # download hold the whole history; with the real history, 12 per popup pushed the
 # self-contained export past 2 MB.
 MAX_EVENTS_IN_POPUP = 6
-
-KIND_VI = {
-    "annual_meeting": "họp thường niên",
-    "talks": "hội đàm",
-    "conference": "hội nghị",
-    "online_meeting": "họp trực tuyến",
-    "ministerial_talks": "hội đàm cấp bộ trưởng",
-    "political_consultation": "tham vấn chính trị",
-    "intergovernmental_committee": "kỳ họp Ủy ban liên Chính phủ",
-    "high_level_meeting": "gặp cấp cao",
-    "working_group_meeting": "họp nhóm công tác",
-    "joint_patrol": "tuần tra song phương",
-    "signing": "ký kết",
-    "border_gate_inauguration": "khai trương cửa khẩu",
-    "border_gate_upgrade": "nâng cấp cửa khẩu",
-    "diplomatic_relations": "thiết lập quan hệ ngoại giao",
-    "other": "khác",
-}
 
 
 def tooltip(html: str, **options: object) -> folium.Tooltip:
@@ -59,7 +42,9 @@ def unit_name(unit: Unit | None, lang: Lang, fallback: str = "") -> str:
 
 
 def kind_label(kind: str, lang: Lang) -> str:
-    return KIND_VI.get(kind, kind) if lang == "vi" else kind.replace("_", " ")
+    """An event kind (``"talks"``) as the interface names it, from the one table of labels."""
+    vi, en = KIND_LABELS[EventKind(kind)]
+    return vi if lang == "vi" else en
 
 
 def safe_link(url: object, text: str) -> str:

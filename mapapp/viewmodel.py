@@ -27,8 +27,9 @@ from mapapp.build import CREATED_AT, LAYERS, MapOptions
 from mapapp.i18n import LANGS, Lang, t
 
 THEMES = ("crossings", "meetings", "links")  # layers the sidebar switches (besides countries)
-# The period slider's first year: the history begins with diplomatic relations (1962). Records may
-# be older (loaders.events.EARLIEST bounds them); the slider's left end means "no start".
+# The period slider's first year, a choice of the interface: the history begins with diplomatic
+# relations (1962). Records may be older (loaders.vocabulary.EARLIEST, 1900, bounds the data);
+# the slider's left end means "no start".
 FIRST_YEAR = 1960
 # The first date the units are drawn for: the unit table starts with Vietnam's 63 provinces, in
 # place since Hà Tây joined Hà Nội on 2008-08-01. Streamlit's date picker raises on a value

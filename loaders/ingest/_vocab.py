@@ -10,6 +10,10 @@ import re
 
 from loaders.events import AgreementType, EventKind, Level
 
+# The countries' and event kinds' names, (vi, en), for the summaries: defined once for everyone.
+from loaders.vocabulary import COUNTRY_NAMES as COUNTRY_NAMES
+from loaders.vocabulary import KIND_LABELS as KIND_LABELS
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -29,11 +33,6 @@ COUNTRY_WORDS: dict[str, str] = {
     "cambodian": "KH",
 }
 COUNTRY_ALTERNATION = "|".join(sorted(COUNTRY_WORDS, key=len, reverse=True))
-COUNTRY_NAMES = {
-    "VN": ("Việt Nam", "Vietnam"),
-    "LA": ("Lào", "Laos"),
-    "KH": ("Campuchia", "Cambodia"),
-}
 
 # --- meetings ---------------------------------------------------------------------------------
 
@@ -79,26 +78,6 @@ KIND_CUES: list[tuple[EventKind, re.Pattern[str]]] = [
     ),
     (EventKind.signing, re.compile(r"\b(?:le ky|ky ket|signing ceremony|signed)\b")),
 ]
-KIND_LABELS: dict[EventKind, tuple[str, str]] = {  # (vi, en)
-    EventKind.annual_meeting: ("Cuộc họp thường niên", "annual meeting"),
-    EventKind.talks: ("Hội đàm", "talks"),
-    EventKind.conference: ("Hội nghị", "conference"),
-    EventKind.online_meeting: ("Cuộc họp trực tuyến", "online meeting"),
-    EventKind.ministerial_talks: ("Hội đàm cấp Bộ trưởng", "ministerial talks"),
-    EventKind.political_consultation: ("Tham vấn chính trị", "political consultation"),
-    EventKind.intergovernmental_committee: (
-        "Kỳ họp Ủy ban liên Chính phủ",
-        "session of the Intergovernmental Committee",
-    ),
-    EventKind.high_level_meeting: ("Cuộc gặp cấp cao", "high-level meeting"),
-    EventKind.working_group_meeting: ("Cuộc họp Nhóm công tác", "working group meeting"),
-    EventKind.joint_patrol: ("Tuần tra song phương", "joint patrol"),
-    EventKind.signing: ("Lễ ký kết", "signing"),
-    EventKind.border_gate_inauguration: ("Lễ khánh thành cửa khẩu", "border gate inauguration"),
-    EventKind.border_gate_upgrade: ("Nâng cấp cửa khẩu", "border gate upgrade"),
-    EventKind.diplomatic_relations: ("Thiết lập quan hệ ngoại giao", "diplomatic relations"),
-    EventKind.other: ("Sự kiện hợp tác", "cooperation event"),
-}
 
 # (level, cue) in priority order: a border-guard meeting chaired by a minister is still theirs.
 LEVEL_CUES: list[tuple[Level, re.Pattern[str]]] = [
