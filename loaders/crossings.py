@@ -4,9 +4,9 @@ Data: ``geodata/crossings.csv``, one row per gate pair. The :class:`Crossing` mo
 specification of a row; read it top to bottom as documentation of the columns.
 
 :func:`load_crossings` returns the crossings as a GeoDataFrame and raises a
-:class:`~loaders._errors.DataError` naming file, line, field and value for the first bad row.
-:func:`check_crossings` (run by ``borderatlas validate``) reports every bad row and every crossing
-whose position disagrees with the embedded boundaries, never raising for bad data.
+:class:`~loaders._errors.DataError` naming file, line, field and value for the first bad row;
+:func:`read_crossings` returns every row that parses and an error for each that does not. The
+checks of the positions against the boundaries are in :mod:`loaders.checks.crossings`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal
 
@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from loaders import boundaries
-from loaders._errors import DataError, Problem
+from loaders._errors import DataError
 from loaders._io import EMBEDDED, DataSource
 from loaders.vocabulary import (
     COUNTRY_NAMES_EN,
@@ -42,16 +42,7 @@ from loaders.vocabulary import (
 )
 
 CROSSINGS_FILE = "crossings.csv"
-METRIC_CRS = "EPSG:32648"  # UTM 48N covers 102–108°E, the whole of both borders
-AS_OF_2024 = date(2024, 1, 1)
-
-BORDER_TOLERANCE_KM = 5.0
-# Public boundary lines disagree by a median 2–3 km along VN–LA (p95 ~7 km) and ~2 km along VN–KH.
-# A position marked ``low`` is an estimate, not a measurement: it is held to a wider band that
-# still catches gross errors (wrong province, swapped or mistyped coordinates). The crossings that
-# rely on it are listed in geodata/SOURCES.md with their measured distance.
-LOW_CONFIDENCE_EXTRA_KM = 5.0
-PROVINCE_TOLERANCE_KM = 2.0
+AS_OF_2024 = date(2024, 1, 1)  # the date column ``province_2024`` stands for
 
 # Both borders lie inside this box; a coordinate outside it is a typo or swapped lon/lat.
 LON_RANGE = (100.0, 110.0)
@@ -115,12 +106,6 @@ class Crossing(BaseModel):
     @property
     def foreign_country(self) -> str:
         return FOREIGN_COUNTRY[self.border]
-
-    @property
-    def border_tolerance_km(self) -> float:
-        """How far from the embedded border line this crossing's position may lie."""
-        extra = LOW_CONFIDENCE_EXTRA_KM if self.confidence == "low" else 0.0
-        return BORDER_TOLERANCE_KM + extra
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -232,128 +217,3 @@ def _unit_errors(
         elif not unit.valid_on(day):
             message = f"unit did not exist on {day.isoformat()}"
             yield DataError(label, message, line=line, field=field, value=unit_id)
-
-
-# --- checks against the boundaries ----------------------------------------------------------
-
-
-def check_crossings(source: DataSource) -> list[Problem]:
-    """Every problem with ``crossings.csv``: bad rows, and positions the boundaries contradict.
-
-    A crossing must lie within its tolerance of its border line (geodesic distance, computed in
-    UTM 48N), within 2 km of its Vietnamese provinces of 2024 and of today, and face the named
-    foreign province (the nearest foreign unit, or within 2 km of it). When the embedded line puts
-    the point on the foreign side, the province tolerance is counted from that line.
-    """
-    label = source.label(CROSSINGS_FILE)
-    try:
-        crossings, errors = read_crossings(source)
-        geometry = _Geometry(source)
-    except DataError as error:
-        return [Problem("crossings.load", error.path, error.detail, error.field)]
-    problems = [
-        Problem("crossings.load", label, _row_message(e), e.field, f"line {e.line}") for e in errors
-    ]
-    for crossing in crossings:
-        problems.extend(_check_one(crossing, geometry, label))
-    return problems
-
-
-def _row_message(error: DataError) -> str:
-    shown = f" (value: {error.value!r})" if error.value is not None else ""
-    return f"{error.detail}{shown}"
-
-
-class _Geometry:
-    """The boundaries a crossing is checked against, projected once to a metric CRS."""
-
-    def __init__(self, source: DataSource) -> None:
-        lines = boundaries.border_lines(source)
-        self.lines = {b: _project(g) for b, g in lines.items()}
-        self.units_2024 = boundaries.load_units(AS_OF_2024, source).to_crs(METRIC_CRS)
-        self.units_today = boundaries.load_units(None, source).to_crs(METRIC_CRS)
-        self.countries = {
-            code: shapely.union_all(group.geometry.values)
-            for code, group in self.units_today.groupby("country")
-        }
-
-
-def _project(geometry: shapely.Geometry) -> shapely.Geometry:
-    return gpd.GeoSeries([geometry], crs=CRS).to_crs(METRIC_CRS).iloc[0]
-
-
-def _check_one(crossing: Crossing, geo: _Geometry, label: str) -> list[Problem]:
-    point = _project(shapely.Point(crossing.lon, crossing.lat))
-    border_km = geo.lines[crossing.border].distance(point) / 1000.0
-    inside = [code for code, outline in geo.countries.items() if outline.contains(point)]
-
-    def problem(check: str, field: str, message: str) -> Problem:
-        return Problem(f"crossings.{check}", label, message, field, crossing.id)
-
-    found: list[Problem] = []
-    tolerance = crossing.border_tolerance_km
-    if border_km > tolerance:
-        found.append(
-            problem(
-                "border",
-                "lon/lat",
-                f"{border_km:.1f} km from the {crossing.border} border line "
-                f"(tolerance {tolerance:.0f} km for {crossing.confidence} confidence)",
-            )
-        )
-    if not inside:
-        found.append(problem("side", "lon/lat", "lies outside Vietnam, Laos and Cambodia"))
-    elif inside[0] not in ("VN", crossing.foreign_country):
-        found.append(problem("side", "lon/lat", f"lies in {COUNTRY_NAMES_EN[inside[0]]}"))
-    elif inside[0] == crossing.foreign_country and border_km > tolerance:
-        found.append(
-            problem(
-                "side",
-                "lon/lat",
-                f"lies {border_km:.1f} km inside {COUNTRY_NAMES_EN[inside[0]]}, "
-                f"beyond the {tolerance:.0f} km tolerance",
-            )
-        )
-    # On the foreign side of the embedded line, the Vietnamese province is at least the line's
-    # distance away: the province tolerance starts from the line.
-    slack = PROVINCE_TOLERANCE_KM + (border_km if "VN" not in inside else 0.0)
-    for field, units, day in (
-        ("province_2024", geo.units_2024, AS_OF_2024.isoformat()),
-        ("province_today", geo.units_today, "today"),
-    ):
-        unit_id = getattr(crossing, field)
-        if unit_id not in units.index:
-            continue  # reported by read_crossings
-        km = units.loc[unit_id].geometry.distance(point) / 1000.0
-        if km > slack:
-            found.append(
-                problem(
-                    "province", field, f"{km:.1f} km from {unit_id} ({day}); allowed {slack:.1f} km"
-                )
-            )
-    found.extend(_check_foreign_province(crossing, point, geo, problem))
-    return found
-
-
-def _check_foreign_province(
-    crossing: Crossing,
-    point: shapely.Point,
-    geo: _Geometry,
-    problem: Callable[[str, str, str], Problem],
-) -> list[Problem]:
-    foreign = geo.units_today[geo.units_today["country"] == crossing.foreign_country]
-    if crossing.foreign_province not in foreign.index:
-        return []  # reported by read_crossings
-    distances = foreign.distance(point) / 1000.0
-    nearest = distances.idxmin()
-    named_km = float(distances[crossing.foreign_province])
-    if named_km - float(distances[nearest]) > PROVINCE_TOLERANCE_KM:
-        return [
-            problem(
-                "foreign_province",
-                "foreign_province",
-                f"faces {nearest} ({distances[nearest]:.1f} km), not "
-                f"{crossing.foreign_province} ({named_km:.1f} km)",
-            )
-        ]
-    return []

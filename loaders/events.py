@@ -1,21 +1,20 @@
-"""Cooperation events and agreements: the schema, the loader and the per-record checks.
+"""Cooperation events, agreements and series: the schema and the loaders.
 
-One YAML file per record: ``geodata/events/<id>.yaml`` and ``geodata/agreements/<id>.yaml``.
-The models below are the specification of those files; read them top to bottom as documentation.
+One YAML file per record: ``geodata/events/<id>.yaml``, ``geodata/agreements/<id>.yaml`` and
+``geodata/series/<id>.yaml``. The models below are the specification of those files; read them
+top to bottom as documentation.
 
-Loading never stops at a bad record: :func:`read_events` and :func:`read_agreements` return the
-records that parse together with a :class:`~loaders.validate.Problem` for each one that does not.
-:func:`check_events` adds the checks that need other data — place ids valid at the event's date,
-crossing ids, agreement and event cross-references — and is what ``borderatlas validate`` runs.
+Loading never stops at a bad record: :func:`read_events`, :func:`read_agreements` and
+:func:`read_series` return the records that parse together with a
+:class:`~loaders._errors.Problem` (file, field, message) for each one that does not.
+The checks that need other data (place ids valid at the event's date, crossing ids, agreement
+and event cross-references) are in :mod:`loaders.checks.events`.
 """
 
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import re
-from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import lru_cache
@@ -403,19 +402,19 @@ Model = TypeVar("Model", Event, Agreement, Series)
 
 def read_events(source: DataSource | None = None) -> tuple[list[Event], list[Problem]]:
     """Every event file that parses, and a Problem for each one that does not."""
-    found, problems = _read_folder(source or DataSource(), "events", Event)
+    found, problems = read_folder(source or DataSource(), "events", Event)
     return [record for _label, record in found.values()], problems
 
 
 def read_agreements(source: DataSource | None = None) -> tuple[list[Agreement], list[Problem]]:
     """Every agreement file that parses, and a Problem for each one that does not."""
-    found, problems = _read_folder(source or DataSource(), "agreements", Agreement)
+    found, problems = read_folder(source or DataSource(), "agreements", Agreement)
     return [record for _label, record in found.values()], problems
 
 
 def read_series(source: DataSource | None = None) -> tuple[list[Series], list[Problem]]:
     """Every series file that parses, and a Problem for each one that does not."""
-    found, problems = _read_folder(source or DataSource(), "series", Series)
+    found, problems = read_folder(source or DataSource(), "series", Series)
     return [record for _label, record in found.values()], problems
 
 
@@ -434,10 +433,11 @@ def load_agreements(source: DataSource | None = None) -> list[Agreement]:
     return sorted(read_agreements(source)[0], key=lambda agreement: agreement.id)
 
 
-def _read_folder(
+def read_folder(
     source: DataSource, folder: str, model: type[Model]
 ) -> tuple[dict[str, tuple[str, Model]], list[Problem]]:
-    """Parse every ``<folder>/*.yaml`` into id -> (file label, record), plus the problems."""
+    """Parse every ``<folder>/*.yaml`` into id -> (file label, record), plus the problems: a file
+    that does not parse, and the second of two records with one id, are left out."""
     parsed: list[tuple[str, str, Model]] = []  # (file name, label, record)
     problems: list[Problem] = []
     for name, entry in source.list_dir(folder):
@@ -522,204 +522,3 @@ def _describe(detail: Any) -> tuple[str, str]:
         shown = repr(detail["input"])
         message += f" (value: {shown if len(shown) <= 120 else shown[:117] + '...'})"
     return field, message
-
-
-# --- cross-record checks --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitSpan:
-    """When an administrative unit existed: ``valid_from..valid_to``, None meaning open."""
-
-    valid_from: date | None
-    valid_to: date | None
-
-    def overlaps(self, when: PartialDate) -> bool:
-        return when.overlaps(self.valid_from, self.valid_to)
-
-
-UnitIndex = dict[str, UnitSpan]
-
-
-def unit_index(source: DataSource) -> UnitIndex:
-    """Every unit of every date, from ``loaders.boundaries``, as id -> validity span."""
-    from loaders import boundaries  # imported here: geopandas is heavy and events need little
-
-    return {u.id: UnitSpan(u.valid_from, u.valid_to) for u in boundaries.read_units(source)}
-
-
-def crossing_ids(source: DataSource) -> set[str] | None:
-    """The ids in ``crossings.csv``, or None when that file does not exist yet."""
-    try:
-        text = source.read_text("crossings.csv")
-    except FileNotFoundError:
-        return None
-    return {row["id"] for row in csv.DictReader(io.StringIO(text)) if row.get("id")}
-
-
-def check_events(source: DataSource) -> list[Problem]:
-    """Every problem in the event and agreement files; never raises for bad data."""
-    events, problems = _read_folder(source, "events", Event)
-    agreements, agreement_problems = _read_folder(source, "agreements", Agreement)
-    problems += agreement_problems
-    try:
-        units: UnitIndex | None = unit_index(source)
-    except Exception as error:  # boundaries missing or broken: say so once, check the rest
-        units = None
-        message = f"cannot check place ids, the unit table is unavailable: {error!r}"
-        problems.append(Problem("events.places", source.label("boundaries"), message))
-    series, series_problems = _read_folder(source, "series", Series)
-    problems += series_problems
-    crossings = crossing_ids(source)
-    event_by_id = {event_id: record for event_id, (_label, record) in events.items()}
-    agreement_by_id = {agreement_id: record for agreement_id, (_l, record) in agreements.items()}
-    series_by_id = {series_id: record for series_id, (_label, record) in series.items()}
-    for label, event in events.values():
-        problems += check_event(event, label, units, crossings, agreement_by_id, event_by_id)
-        problems += _check_event_series(event, label, series_by_id)
-    problems += _check_ordinals(events, source)
-    for label, agreement in agreements.values():
-        problems += _check_agreement(agreement, label, units, event_by_id)
-    for label, one_series in series.values():
-        problems += _check_series(one_series, label, units)
-    return problems
-
-
-def _check_series(series: Series, label: str, units: UnitIndex | None) -> list[Problem]:
-    """The regular parties of a series are known units (of any date: series outlive mergers)."""
-    if units is None:
-        return []
-    return [
-        Problem("series.places", label, message, f"provinces.{side}[{index}]", series.id)
-        for side, ids in series.provinces.items()
-        for index, unit in enumerate(ids)
-        for message in _unit_problems(unit, None, units)
-    ]
-
-
-def _check_event_series(event: Event, label: str, series: dict[str, Series]) -> list[Problem]:
-    """The series exists, and a numbered series' session says which one it is."""
-    if event.series is None:
-        return []
-    known = series.get(event.series)
-    if known is None:
-        message = f"unknown series id {event.series!r} (no series/{event.series}.yaml)"
-        return [Problem("events.series", label, message, "series", event.id)]
-    if known.numbered and event.ordinal is None:
-        message = f"series {event.series!r} is numbered: give the session's ordinal"
-        return [Problem("events.series", label, message, "ordinal", event.id)]
-    return []
-
-
-def _check_ordinals(events: dict[str, tuple[str, Event]], source: DataSource) -> list[Problem]:
-    """One record per session: two events of a series with the same ordinal are a duplicate.
-    The embedded record keeps the session and the user's copy is reported."""
-    first: dict[tuple[str, int], str] = {}
-    found: list[Problem] = []
-
-    def users_first(item: tuple[str, Event]) -> tuple[bool, str]:
-        return (source.is_users(item[0]), item[1].id)
-
-    ordered = sorted(events.values(), key=users_first)
-    for label, event in ordered:
-        if event.series is None or event.ordinal is None:
-            continue
-        key = (event.series, event.ordinal)
-        if key in first:
-            message = f"session {event.ordinal} of {event.series!r} is also {first[key]!r}"
-            found.append(Problem("events.series", label, message, "ordinal", event.id))
-        else:
-            first[key] = event.id
-    return found
-
-
-def check_event(
-    event: Event,
-    label: str,
-    units: UnitIndex | None,
-    crossings: set[str] | None,
-    agreements: dict[str, Agreement],
-    events: dict[str, Event],
-) -> list[Problem]:
-    """Place ids valid at the event's date, sides, crossings, agreements and event links."""
-    found: list[Problem] = []
-
-    def report(check: str, field: str, message: str) -> None:
-        found.append(Problem(f"events.{check}", label, message, field, event.id))
-
-    if units is not None:
-        for field, unit in event.places():
-            for message in _unit_problems(unit, event.date, units):
-                report("places", field, message)
-    for field, unit in event.places():
-        side = field.removeprefix("provinces.")[:2]
-        if field.startswith("provinces.") and unit[:2].upper() != side:
-            report("places", field, f"not a {side} unit (value: {unit!r})")
-    for side in event.provinces:
-        if side not in event.countries:
-            report("places", f"provinces.{side}", f"side {side} is not in countries")
-    if event.level in PROVINCIAL_LEVELS and not any(event.provinces.values()):
-        message = f"a {event.level.value}-level event names its provinces (provinces is empty)"
-        report("places", "provinces", message)
-    if crossings is not None:  # None: crossings.csv is not there yet, nothing to check against
-        for index, crossing in enumerate(event.crossings):
-            if crossing not in crossings:
-                report("crossings", f"crossings[{index}]", f"unknown crossing id {crossing!r}")
-    for index, ref in enumerate(event.agreements):
-        agreement = agreements.get(ref.id)
-        if agreement is None:
-            report("agreements", f"agreements[{index}].id", f"unknown agreement id {ref.id!r}")
-        elif event.id not in agreement.related_events:
-            message = f"agreement {ref.id!r} does not list this event in related_events"
-            report("agreements", f"agreements[{index}].id", message)
-    for index, other in enumerate(event.related_events):
-        if other not in events:
-            report("events", f"related_events[{index}]", f"unknown event id {other!r}")
-    for index, inference in enumerate(event.inferred):
-        if _top_field(inference.field) not in Event.model_fields:
-            report("schema", f"inferred[{index}].field", f"no such field {inference.field!r}")
-    return found
-
-
-def _top_field(path: str) -> str:
-    """``"participants[0].role"`` -> ``"participants"``: the field an inference is about."""
-    return path.split(".")[0].split("[")[0]
-
-
-def _unit_problems(unit: str, when: PartialDate | None, units: UnitIndex) -> list[str]:
-    span = units.get(unit)
-    if span is None:
-        return [f"unknown unit id {unit!r}"]
-    if when is not None and not span.overlaps(when):
-        valid = f"{span.valid_from or '…'} to {span.valid_to or 'today'}"
-        return [f"unit {unit!r} did not exist on {when} (valid {valid})"]
-    return []
-
-
-def _check_agreement(
-    agreement: Agreement, label: str, units: UnitIndex | None, events: dict[str, Event]
-) -> list[Problem]:
-    """Party and place ids valid at the signing date, and links back from related events."""
-    found: list[Problem] = []
-
-    def report(check: str, field: str, message: str) -> None:
-        found.append(Problem(f"agreements.{check}", label, message, field, agreement.id))
-
-    if units is not None:
-        for index, unit in enumerate(agreement.parties.provinces):
-            for message in _unit_problems(unit, agreement.signed, units):
-                report("places", f"parties.provinces[{index}]", message)
-        if agreement.place is not None and agreement.place.unit:
-            for message in _unit_problems(agreement.place.unit, agreement.signed, units):
-                report("places", "place.unit", message)
-    for index, event_id in enumerate(agreement.related_events):
-        event = events.get(event_id)
-        if event is None:
-            report("events", f"related_events[{index}]", f"unknown event id {event_id!r}")
-        elif agreement.id not in {ref.id for ref in event.agreements}:
-            message = f"event {event_id!r} does not reference this agreement"
-            report("events", f"related_events[{index}]", message)
-    for index, inference in enumerate(agreement.inferred):
-        if _top_field(inference.field) not in Agreement.model_fields:
-            report("schema", f"inferred[{index}].field", f"no such field {inference.field!r}")
-    return found

@@ -194,7 +194,7 @@ def _print_border_lengths(borders: list[str]) -> None:
 @app.command()
 def validate(as_json: JsonFlag = False) -> None:
     """Check every data file and report every problem; exit 1 if there is any."""
-    from loaders.validate import validate as run_checks
+    from loaders.checks import validate as run_checks
 
     problems = run_checks(State.source)
     if as_json:

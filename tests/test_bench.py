@@ -19,7 +19,8 @@ from bench.synthetic import synthetic_events, write_events
 from bench.targets import TARGETS, targets_for
 from loaders import boundaries
 from loaders._io import DataSource
-from loaders.events import check_events, load_agreements, load_events
+from loaders.checks.events import check_events
+from loaders.events import load_agreements, load_events
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import geodata
 from loaders import boundaries
 from loaders._errors import DataError
 from loaders._io import DataSource
-from loaders.validate import validate
+from loaders.checks import validate
 from mapapp.cli import app
 
 BEFORE_MERGER = date(2025, 6, 30)

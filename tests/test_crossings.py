@@ -14,12 +14,8 @@ from unidecode import unidecode
 
 from loaders._errors import DataError
 from loaders._io import DataSource
-from loaders.crossings import (
-    CROSSINGS_FILE,
-    check_crossings,
-    load_crossings,
-    read_crossings,
-)
+from loaders.checks.crossings import check_crossings
+from loaders.crossings import CROSSINGS_FILE, load_crossings, read_crossings
 from mapapp.cli import app
 
 EMBEDDED = DataSource()

@@ -12,15 +12,15 @@ from typer.testing import CliRunner
 
 from loaders import events as ev
 from loaders._io import DataSource
+from loaders.checks import events as checks
+from loaders.checks.events import check_events, unit_index
 from loaders.events import (
     Event,
     PartialDate,
-    check_events,
     load_agreements,
     load_events,
     parse_partial_date,
     read_events,
-    unit_index,
 )
 from mapapp.cli import app
 
@@ -238,7 +238,7 @@ def test_a_known_crossing_passes_and_a_missing_crossing_list_checks_nothing(
     broken_problems, monkeypatch
 ) -> None:
     assert "crossings[0]" not in _fields(broken_problems, "unit-not-yet-created.yaml")
-    monkeypatch.setattr(ev, "crossing_ids", lambda source: None)
+    monkeypatch.setattr(checks, "crossing_ids", lambda source: None)
     problems = check_events(DataSource(FIXTURES.resolve()))
     assert not [p for p in problems if p.check == "events.crossings"]
 
@@ -324,7 +324,7 @@ def test_an_inference_may_name_one_item_of_a_list_field(embedded) -> None:
     for field, accepted in (("participants[0].role", True), ("particpants[0].role", False)):
         inference = ev.Inference(field=field, reason="the report says only that he attended")
         changed = event.model_copy(update={"inferred": [inference]})
-        problems = ev.check_event(changed, "label", None, None, {}, {})
+        problems = checks.check_event(changed, "label", None, None, {}, {})
         flagged = [p for p in problems if p.field == "inferred[0].field"]
         assert (not flagged) is accepted
 

@@ -26,12 +26,8 @@ from loaders import _io
 from loaders import geocode as geocode_module
 from loaders._io import EMBEDDED, DataSource, embedded
 from loaders.boundaries import read_units
-from loaders.gazetteer import (
-    check_gazetteer,
-    load_gazetteer,
-    normalize_keys,
-    normalize_name,
-)
+from loaders.checks.gazetteer import check_gazetteer
+from loaders.gazetteer import load_gazetteer, normalize_keys, normalize_name
 from loaders.geocode import THRESHOLD, geocode, geocode_many, geocode_stream
 from mapapp.cli import app
 

@@ -23,16 +23,18 @@ import yaml
 from loaders._errors import BorderAtlasError
 from loaders._io import DataSource, data_dir_lock, write_atomic
 from loaders.boundaries import units_today
+from loaders.checks.events import (
+    check_event,  # the per-record checks `borderatlas validate` runs
+    crossing_ids,
+    unit_index,
+)
 from loaders.events import (
     Event,
     EventKind,
     Source,
-    check_event,  # the per-record checks `borderatlas validate` runs
-    crossing_ids,
     parse_record,  # the parser hand-written files go through
     read_agreements,
     read_events,
-    unit_index,
 )
 from loaders.ingest.text import compact_key
 
