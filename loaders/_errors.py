@@ -1,8 +1,17 @@
-"""The error vocabulary: exceptions that say which file, line and field went wrong, and the
-:class:`Problem` a data check reports instead of raising."""
+"""The error vocabulary: exceptions that say which file, line and field went wrong, the
+:class:`Problem` a data check reports instead of raising, and the :class:`DataWarning` a loader
+gives for what it repaired or left out.
+
+The policy for bad data (docs/architecture.md, "Words and errors"): a file a loader needs whole
+raises :class:`DataError`; a bad record (one row of ``crossings.csv``, one event, agreement or
+series file) is left out, returned as a :class:`Problem` or :class:`DataError` by the ``read_*``
+functions and warned of by the ``load_*`` ones; ``borderatlas validate`` lists every problem.
+"""
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,8 +50,9 @@ class DataError(BorderAtlasError):
 
 
 class DataWarning(UserWarning):
-    """A data file was usable only after a repair the loader made and reports (a self-crossing
-    polygon split into its lobes): the data loads, and the file should still be fixed."""
+    """A data file was usable only in part, or after a repair the loader made and reports (a bad
+    record left out, a self-crossing polygon split into its lobes): the data loads, and the file
+    should still be fixed."""
 
 
 @dataclass(frozen=True)
@@ -62,3 +72,10 @@ class Problem:
 
     def to_dict(self) -> dict[str, str | None]:
         return asdict(self)
+
+
+def warn_each(problems: Iterable[Problem | DataError]) -> None:
+    """One :class:`DataWarning` per problem a loader went on past (a record it left out, a
+    misnamed file), each naming the file, the line or record, and the field: never a silent skip."""
+    for problem in problems:
+        warnings.warn(str(problem), DataWarning, stacklevel=3)

@@ -82,10 +82,7 @@ def load_atlas(
 
 
 def _crossings(source: DataSource) -> tuple[Crossing, ...]:
-    found, errors = crossings.read_crossings(source)
-    if errors:
-        raise errors[0]
-    return tuple(found)
+    return tuple(crossings.load_crossing_records(source))  # a bad row is left out, with a warning
 
 
 NEWEST_KEPT = 10  # events a province or venue keeps for its popup; the panel reads the rest

@@ -3,10 +3,11 @@
 Data: ``geodata/crossings.csv``, one row per gate pair. The :class:`Crossing` model below is the
 specification of a row; read it top to bottom as documentation of the columns.
 
-:func:`load_crossings` returns the crossings as a GeoDataFrame and raises a
-:class:`~loaders._errors.DataError` naming file, line, field and value for the first bad row;
-:func:`read_crossings` returns every row that parses and an error for each that does not. The
-checks of the positions against the boundaries are in :mod:`loaders.checks.crossings`.
+A bad row is a bad record, not a bad file: :func:`read_crossings` returns the rows that parse and
+a :class:`~loaders._errors.DataError` (file, line, field, value) for each that does not, and
+:func:`load_crossing_records` and :func:`load_crossings` leave it out with a
+:class:`~loaders._errors.DataWarning` saying the same. A file that cannot be read at all raises.
+The checks of the positions against the boundaries are in :mod:`loaders.checks.crossings`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pydantic import (
 )
 
 from loaders import boundaries
-from loaders._errors import DataError
+from loaders._errors import DataError, warn_each
 from loaders._io import EMBEDDED, DataSource
 from loaders.vocabulary import (
     COUNTRY_NAMES_EN,
@@ -140,12 +141,17 @@ def read_crossings(source: DataSource = EMBEDDED) -> tuple[list[Crossing], list[
     return crossings, errors
 
 
-def load_crossings(source: DataSource = EMBEDDED) -> gpd.GeoDataFrame:
-    """All crossings as points (EPSG:4326), indexed by id; raises on the first bad row."""
+def load_crossing_records(source: DataSource = EMBEDDED) -> list[Crossing]:
+    """Every crossing whose row is sound; a bad row is left out with a DataWarning naming the
+    file, line and field."""
     crossings, errors = read_crossings(source)
-    if errors:
-        raise errors[0]
-    return to_frame(crossings)
+    warn_each(errors)
+    return crossings
+
+
+def load_crossings(source: DataSource = EMBEDDED) -> gpd.GeoDataFrame:
+    """The crossings of :func:`load_crossing_records` as points (EPSG:4326), indexed by id."""
+    return to_frame(load_crossing_records(source))
 
 
 def to_frame(crossings: list[Crossing]) -> gpd.GeoDataFrame:

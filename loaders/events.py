@@ -4,9 +4,10 @@ One YAML file per record: ``geodata/events/<id>.yaml``, ``geodata/agreements/<id
 ``geodata/series/<id>.yaml``. The models below are the specification of those files; read them
 top to bottom as documentation.
 
-Loading never stops at a bad record: :func:`read_events`, :func:`read_agreements` and
+A bad record does not stop loading: :func:`read_events`, :func:`read_agreements` and
 :func:`read_series` return the records that parse together with a
-:class:`~loaders._errors.Problem` (file, field, message) for each one that does not.
+:class:`~loaders._errors.Problem` (file, field, message) for each one that does not, and the
+``load_*`` functions leave it out with a :class:`~loaders._errors.DataWarning` saying the same.
 The checks that need other data (place ids valid at the event's date, crossing ids, agreement
 and event cross-references) are in :mod:`loaders.checks.events`.
 """
@@ -33,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from loaders._errors import DataError, Problem
+from loaders._errors import DataError, Problem, warn_each
 from loaders._io import DataSource, load_yaml, not_a_regular_file
 from loaders.vocabulary import (
     EARLIEST,
@@ -419,18 +420,25 @@ def read_series(source: DataSource | None = None) -> tuple[list[Series], list[Pr
 
 
 def load_series(source: DataSource | None = None) -> list[Series]:
-    """The series that parse, by id; bad records are left out, not fatal."""
-    return sorted(read_series(source)[0], key=lambda series: series.id)
+    """The series that parse, by id; a bad record is left out with a DataWarning."""
+    series, problems = read_series(source)
+    warn_each(problems)
+    return sorted(series, key=lambda one: one.id)
 
 
 def load_events(source: DataSource | None = None) -> list[Event]:
-    """The events that parse, by date (oldest first); bad records are left out, not fatal."""
-    return sorted(read_events(source)[0], key=lambda event: (event.date.start, event.id))
+    """The events that parse, by date (oldest first); a bad record is left out with a
+    DataWarning."""
+    events, problems = read_events(source)
+    warn_each(problems)
+    return sorted(events, key=lambda event: (event.date.start, event.id))
 
 
 def load_agreements(source: DataSource | None = None) -> list[Agreement]:
-    """The agreements that parse, by id; bad records are left out, not fatal."""
-    return sorted(read_agreements(source)[0], key=lambda agreement: agreement.id)
+    """The agreements that parse, by id; a bad record is left out with a DataWarning."""
+    agreements, problems = read_agreements(source)
+    warn_each(problems)
+    return sorted(agreements, key=lambda agreement: agreement.id)
 
 
 def read_folder(

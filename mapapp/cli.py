@@ -481,8 +481,7 @@ def crossings(
         found, errors = read_crossings(State.source)
     except BorderAtlasError as error:
         raise _fail_on_data_error(error) from error
-    if errors:
-        raise _fail_on_data_error(errors[0])
+    _warn_left_out(errors)
     found = [c for c in found if border is None or c.border == border.value]
     if as_json:
         _print_json(feature_collection(found))

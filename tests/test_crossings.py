@@ -12,10 +12,15 @@ import pytest
 from typer.testing import CliRunner
 from unidecode import unidecode
 
-from loaders._errors import DataError
+from loaders._errors import DataError, DataWarning
 from loaders._io import DataSource
 from loaders.checks.crossings import check_crossings
-from loaders.crossings import CROSSINGS_FILE, load_crossings, read_crossings
+from loaders.crossings import (
+    CROSSINGS_FILE,
+    load_crossing_records,
+    load_crossings,
+    read_crossings,
+)
 from mapapp.cli import app
 
 EMBEDDED = DataSource()
@@ -221,33 +226,43 @@ def test_the_wrong_foreign_province_is_reported(make_data_dir) -> None:
         ("la-lay--la-lay", {"status_date": "25/06/2014"}, "status_date", "YYYY"),
     ],
 )
-def test_a_bad_value_names_file_line_and_field(
+def test_a_bad_row_is_left_out_with_a_warning_naming_file_line_and_field(
     make_data_dir, crossing_id: str, values: dict[str, str], field: str, wording: str
 ) -> None:
     source = _data_dir_with(make_data_dir, _set(crossing_id, **values))
-    with pytest.raises(DataError) as raised:
-        load_crossings(source)
-    error = raised.value
-    assert error.path == str(source.user_dir / CROSSINGS_FILE)
-    assert error.line == _line_of(crossing_id)
-    assert error.field == field
-    assert wording in str(error)
-    assert f"{source.user_dir / CROSSINGS_FILE}:{error.line}" in str(error)
-    # The check reports it too, with the same place, instead of raising.
+    line = _line_of(crossing_id)
+    with pytest.warns(DataWarning) as warned:
+        frame = load_crossings(source)
+    assert crossing_id not in frame.index
+    assert len(frame) == len(_embedded_rows()) - 1  # every other row still loads
+    [message] = [str(w.message) for w in warned]
+    assert message.startswith(f"{source.user_dir / CROSSINGS_FILE}:{line}: field '{field}': ")
+    assert wording in message
+    # The check reports it too, at the same place.
     problems = check_crossings(source)
-    assert [(p.field, p.record) for p in problems] == [(field, f"line {error.line}")]
+    assert [(p.field, p.record) for p in problems] == [(field, f"line {line}")]
 
 
-def test_a_duplicate_id_names_both_lines(make_data_dir) -> None:
+def test_a_duplicate_id_is_left_out_naming_both_lines(make_data_dir) -> None:
     def duplicate(rows: list[dict[str, str]]) -> None:
         rows.append(dict(rows[0]))
 
     source = _data_dir_with(make_data_dir, duplicate)
+    with pytest.warns(DataWarning) as warned:
+        crossings = load_crossing_records(source)
+    assert len(crossings) == len(_embedded_rows())  # the first of the two is kept
+    [message] = [str(w.message) for w in warned]
+    second = len(_embedded_rows()) + 2
+    assert message.startswith(f"{source.user_dir / CROSSINGS_FILE}:{second}: field 'id': ")
+    assert "first on line 2" in message
+
+
+def test_a_file_that_cannot_be_read_raises(make_data_dir) -> None:
+    data_dir = make_data_dir()
+    (data_dir / CROSSINGS_FILE).write_bytes(b"id,border\n\xff\xfe,VN-LA\n")
     with pytest.raises(DataError) as raised:
-        load_crossings(source)
-    assert raised.value.field == "id"
-    assert raised.value.line == len(_embedded_rows()) + 2
-    assert "first on line 2" in str(raised.value)
+        load_crossings(DataSource(data_dir))
+    assert raised.value.path == str(data_dir / CROSSINGS_FILE) and raised.value.line == 2
 
 
 # --- the command line -----------------------------------------------------------------------
@@ -279,9 +294,14 @@ def test_cli_rejects_an_unknown_border() -> None:
     assert runner.invoke(app, ["crossings", "--border", "VN-CN"]).exit_code == 2
 
 
-def test_cli_exits_1_on_a_bad_user_file(make_data_dir) -> None:
+def test_cli_lists_the_sound_rows_and_warns_of_a_bad_one(make_data_dir) -> None:
     source = _data_dir_with(make_data_dir, _set("na-meo--nam-xoi", **{"class": "gateway"}))
     result = runner.invoke(app, ["--data-dir", str(source.user_dir), "crossings"])
-    assert result.exit_code == 1
-    assert f"crossings.csv:{_line_of('na-meo--nam-xoi')}" in result.output
-    assert "field 'class'" in result.output
+    assert result.exit_code == 0
+    assert "na-meo--nam-xoi" not in result.stdout and "cau-treo--nam-phao" in result.stdout
+    assert result.stdout.strip().endswith(f"{len(_embedded_rows()) - 1} crossings")
+    assert "1 problem(s)" in result.stderr and "borderatlas validate" in result.stderr
+    checked = runner.invoke(app, ["--data-dir", str(source.user_dir), "validate"])
+    assert checked.exit_code == 1
+    line = _line_of("na-meo--nam-xoi")
+    assert f"crossings.csv [line {line}]: field 'class': unknown value" in checked.stdout

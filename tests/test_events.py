@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from loaders import events as ev
+from loaders._errors import DataWarning
 from loaders._io import DataSource
 from loaders.checks import events as checks
 from loaders.checks.events import check_events, unit_index
@@ -232,6 +233,26 @@ def test_broken_records_do_not_affect_the_others(broken_problems) -> None:
     ids = {event.id for event in events}
     assert {e.id for e in load_events(DataSource())} <= ids  # every embedded event still loads
     assert {"unit-not-yet-created", "unknown-references"} <= ids  # and so do readable bad ones
+
+
+@pytest.mark.parametrize(
+    ("load", "read"),
+    [(load_events, read_events), (load_agreements, ev.read_agreements)],
+    ids=["events", "agreements"],
+)
+def test_loading_leaves_a_bad_record_out_with_a_warning_naming_file_and_field(load, read) -> None:
+    source = DataSource(FIXTURES.resolve())
+    with pytest.warns(DataWarning) as warned:
+        records = load(source)
+    readable, problems = read(source)
+    assert [str(w.message) for w in warned] == [str(p) for p in problems]  # each one, never silent
+    assert {r.id for r in records} == {r.id for r in readable}
+    if load is load_events:
+        future = FIXTURES.resolve() / "events" / "future-date.yaml"
+        assert f"{future}: field 'date': date out of range (1900-01-01 to today)" in {
+            str(w.message).split(" (value")[0] for w in warned
+        }
+        assert "future-date" not in {r.id for r in records}
 
 
 def test_a_known_crossing_passes_and_a_missing_crossing_list_checks_nothing(
