@@ -32,6 +32,8 @@ import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink, Link
 from folium.elements import JSCSSMixin
 
+from loaders._errors import BorderAtlasError
+
 Mode = Literal["inline", "served"]
 DEFAULT_STATIC_URL = "/app/static/vendor"
 
@@ -53,8 +55,10 @@ _EXTERNAL_TAG = re.compile(
 )
 
 
-class OfflineAssetError(LookupError):
-    """A map asks for an asset that has no local copy (or a local copy is broken)."""
+class OfflineAssetError(BorderAtlasError, LookupError):
+    """A map asks for an asset that has no local copy (or a local copy is broken). A
+    :class:`BorderAtlasError`, so the CLI reports it in one line; still a ``LookupError`` for
+    code that caught it as one."""
 
 
 @dataclass(frozen=True)

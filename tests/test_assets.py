@@ -233,6 +233,17 @@ def test_hand_written_cdn_link_in_header_raises() -> None:
         m.get_root().render()
 
 
+def test_a_missing_asset_is_one_line_from_the_command_line(
+    tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(assets, "_BY_URL", {})  # as if folium asked for URLs the table lacks
+    out = tmp_path / "map.html"
+    result = run_main("export", out, "--self-contained")
+    assert result.code == 1
+    assert "borderatlas has no local copy of it" in result.one_line()  # no traceback
+    assert not out.exists()
+
+
 def test_bad_mode_is_rejected() -> None:
     with pytest.raises(ValueError, match="mode"):
         make_offline(full_map(), "cdn")  # type: ignore[arg-type]
