@@ -29,7 +29,7 @@ import yaml
 from loaders import boundaries
 from loaders._io import EMBEDDED, DataSource
 from loaders.boundaries import BORDERS
-from loaders.crossings import Crossing, read_crossings
+from loaders.crossings import Crossing, load_crossing_records
 from loaders.events import Agreement, Event, EventKind, Level, load_agreements
 from loaders.gazetteer import read_places
 
@@ -63,11 +63,8 @@ class _World:
         self.units = {unit.id: unit for unit in boundaries.read_units(source)}
         self.periods = _periods(tuple(self.units.values()))
         self.starts = [period.start for period in self.periods]
-        found, errors = read_crossings(source)
-        if errors:
-            raise errors[0]
         self.crossings: dict[str, list[Crossing]] = defaultdict(list)
-        for crossing in sorted(found, key=lambda c: c.id):
+        for crossing in sorted(load_crossing_records(source), key=lambda c: c.id):
             self.crossings[crossing.border].append(crossing)
         self.agreements = load_agreements(source)
         self.towns: dict[str, list[str]] = defaultdict(list)  # unit id -> town names
