@@ -28,9 +28,10 @@ from datetime import date
 
 from pydantic import BaseModel, ValidationError
 
+from loaders._errors import warn_each
 from loaders._io import DataSource
 from loaders.boundaries import units_today
-from loaders.crossings import read_crossings
+from loaders.crossings import load_crossing_records
 from loaders.events import (
     Agreement,
     AgreementRef,
@@ -160,7 +161,7 @@ def _mentions(article: Article, dated: _Dated, source: DataSource) -> _Mentions:
     date, then documents (matched against the agreements of the countries and places named)."""
     text, body = article.text, article.body_start
     people = find_participants(text, article.sentences, article.language, source)
-    crossings, _errors = read_crossings(source)  # bad rows are `validate`'s business
+    crossings = load_crossing_records(source)  # a bad row is left out, with a warning
     gates = [c for c in find_crossings(text, crossings) if c.evidence.start >= body]
     skip = [(p.evidence[-1].start, p.evidence[-1].end) for p in people]
     skip += [(g.evidence.start, g.evidence.end) for g in gates]
@@ -168,7 +169,8 @@ def _mentions(article: Article, dated: _Dated, source: DataSource) -> _Mentions:
     places = [p for p in places if p.evidence.start >= body]
     countries = {c.code for c in named} | {p.country for p in places if p.country}
     units = {u for p in places if p.unit for u in (p.unit, *units_today(p.unit, source))}
-    agreements, _problems = read_agreements(source)
+    agreements, problems = read_agreements(source)
+    warn_each(problems)  # a bad record is left out, with a warning
     documents = find_documents(
         text, article.sentences, agreements, dated.dates, article.language, countries, units, source
     )
