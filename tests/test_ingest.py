@@ -21,6 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from loaders._errors import DataWarning
 from loaders._io import EMBEDDED, DataSource
 from loaders.events import AgreementRelation, EventKind, Level, Precision, Role, read_events
 from loaders.ingest import IngestError, Origin, fields, ingest_file, ingest_text, read_article
@@ -687,6 +688,17 @@ def test_append_writes_a_valid_record_once(tmp_path: Path) -> None:
     assert again.exit_code == 1
     assert "duplicate of talks-vn-la-2025-11-18" in again.stdout
     assert _snapshot(tmp_path) == before
+
+
+def test_append_warns_of_an_existing_record_it_cannot_read(tmp_path: Path) -> None:
+    (tmp_path / "events").mkdir()
+    broken = tmp_path / "events" / "broken.yaml"
+    broken.write_text("id: broken\ndate: [2025\n", encoding="utf-8")
+    with pytest.warns(DataWarning) as warned:
+        outcome = append_draft(ingest_file(VI_TALKS).record, DataSource(tmp_path))
+    assert outcome.action == "written"
+    # it could not be compared with the draft: the warning names it, never a silent skip
+    assert any(str(w.message).startswith(f"{broken}: not valid YAML") for w in warned)
 
 
 def test_cross_language_report_is_the_same_event(tmp_path: Path) -> None:

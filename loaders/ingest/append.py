@@ -20,7 +20,7 @@ from typing import ClassVar, Literal
 
 import yaml
 
-from loaders._errors import BorderAtlasError
+from loaders._errors import BorderAtlasError, warn_each
 from loaders._io import DataSource, data_dir_lock, write_atomic
 from loaders.boundaries import units_today
 from loaders.checks.events import (
@@ -86,7 +86,8 @@ class Outcome:
 def find_match(draft: Event, source: DataSource, events: list[Event] | None = None) -> Match | None:
     """The existing event ``draft`` most likely reports, or None (among ``events``: default all)."""
     if events is None:
-        events = read_events(source)[0]
+        events, problems = read_events(source)
+        warn_each(problems)  # a record that cannot be read cannot be matched: say so
     found = [m for e in events if (m := _compare(draft, e, source)) is not None]
     return max(found, key=lambda m: (m.duplicate, m.score), default=None)
 
@@ -159,7 +160,8 @@ def append_draft(draft: Event, source: DataSource, *, add_source: bool = False) 
 
 
 def _append_locked(draft: Event, source: DataSource, folder: Path, add_source: bool) -> Outcome:
-    events = read_events(source)[0]  # once, under the lock: no other writer changes it now
+    events, problems = read_events(source)  # once, under the lock: no other writer changes it now
+    warn_each(problems)  # a record that cannot be read cannot be matched: say so
     match = find_match(draft, source, events)
     if match is not None:
         if not add_source:
