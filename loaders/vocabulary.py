@@ -75,25 +75,26 @@ class EventKind(str, Enum):
     other = "other"
 
 
-# What each kind is called, (Vietnamese, English): the noun a summary starts with ("Hội đàm lần
-# thứ 19 giữa ...", "19th talks between ...") and the label the map, the app and its lists show.
+# What each kind is called, (Vietnamese, English), as the noun reads inside a sentence: the label
+# the map, the app and its lists show ("hội đàm", "talks"), and what a summary starts with once
+# it capitalises the first letter ("Hội đàm lần thứ 19 giữa ...", "19th talks between ...").
 KIND_LABELS: dict[EventKind, tuple[str, str]] = {
-    EventKind.annual_meeting: ("Cuộc họp thường niên", "annual meeting"),
-    EventKind.talks: ("Hội đàm", "talks"),
-    EventKind.conference: ("Hội nghị", "conference"),
-    EventKind.online_meeting: ("Cuộc họp trực tuyến", "online meeting"),
-    EventKind.ministerial_talks: ("Hội đàm cấp Bộ trưởng", "ministerial talks"),
-    EventKind.political_consultation: ("Tham vấn chính trị", "political consultation"),
+    EventKind.annual_meeting: ("cuộc họp thường niên", "annual meeting"),
+    EventKind.talks: ("hội đàm", "talks"),
+    EventKind.conference: ("hội nghị", "conference"),
+    EventKind.online_meeting: ("cuộc họp trực tuyến", "online meeting"),
+    EventKind.ministerial_talks: ("hội đàm cấp Bộ trưởng", "ministerial talks"),
+    EventKind.political_consultation: ("tham vấn chính trị", "political consultation"),
     EventKind.intergovernmental_committee: (
-        "Kỳ họp Ủy ban liên Chính phủ",
+        "kỳ họp Ủy ban liên Chính phủ",
         "session of the Intergovernmental Committee",
     ),
-    EventKind.high_level_meeting: ("Cuộc gặp cấp cao", "high-level meeting"),
-    EventKind.working_group_meeting: ("Cuộc họp Nhóm công tác", "working group meeting"),
-    EventKind.joint_patrol: ("Tuần tra song phương", "joint patrol"),
-    EventKind.signing: ("Lễ ký kết", "signing"),
-    EventKind.border_gate_inauguration: ("Lễ khánh thành cửa khẩu", "border gate inauguration"),
-    EventKind.border_gate_upgrade: ("Nâng cấp cửa khẩu", "border gate upgrade"),
-    EventKind.diplomatic_relations: ("Thiết lập quan hệ ngoại giao", "diplomatic relations"),
-    EventKind.other: ("Sự kiện hợp tác", "cooperation event"),
+    EventKind.high_level_meeting: ("cuộc gặp cấp cao", "high-level meeting"),
+    EventKind.working_group_meeting: ("cuộc họp Nhóm công tác", "working group meeting"),
+    EventKind.joint_patrol: ("tuần tra song phương", "joint patrol"),
+    EventKind.signing: ("lễ ký kết", "signing"),
+    EventKind.border_gate_inauguration: ("lễ khánh thành cửa khẩu", "border gate inauguration"),
+    EventKind.border_gate_upgrade: ("nâng cấp cửa khẩu", "border gate upgrade"),
+    EventKind.diplomatic_relations: ("thiết lập quan hệ ngoại giao", "diplomatic relations"),
+    EventKind.other: ("sự kiện hợp tác", "cooperation event"),
 }

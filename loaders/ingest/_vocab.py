@@ -10,10 +10,6 @@ import re
 
 from loaders.events import AgreementType, EventKind, Level
 
-# The countries' and event kinds' names, (vi, en), for the summaries: defined once for everyone.
-from loaders.vocabulary import COUNTRY_NAMES as COUNTRY_NAMES
-from loaders.vocabulary import KIND_LABELS as KIND_LABELS
-
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())

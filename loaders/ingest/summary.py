@@ -24,8 +24,8 @@ from loaders.events import (
     Role,
     Venue,
 )
-from loaders.ingest._vocab import COUNTRY_NAMES, KIND_LABELS
 from loaders.ingest.cues import english_ordinal
+from loaders.vocabulary import COUNTRY_NAMES, KIND_LABELS
 
 _MONTHS_EN = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -129,12 +129,16 @@ def _side_vi(facts: Facts, country: str, source: DataSource) -> str:
 
 
 def _kind_en(facts: Facts) -> str:
-    text = _ordinal_en(facts.ordinal) + KIND_LABELS[facts.kind][1]
-    return text[0].upper() + text[1:]
+    return _sentence_start(_ordinal_en(facts.ordinal) + KIND_LABELS[facts.kind][1])
 
 
 def _kind_vi(facts: Facts) -> str:
-    return KIND_LABELS[facts.kind][0] + _ordinal_vi(facts.ordinal)
+    return _sentence_start(KIND_LABELS[facts.kind][0] + _ordinal_vi(facts.ordinal))
+
+
+def _sentence_start(text: str) -> str:
+    """The kind's noun (as it reads inside a sentence) starting the summary's sentence."""
+    return text[0].upper() + text[1:]
 
 
 def _parties_en(facts: Facts, source: DataSource) -> str:
