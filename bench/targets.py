@@ -45,7 +45,7 @@ TARGETS: dict[str, tuple[Target, ...]] = {
     "scale.build": (Target("<=", 3, "s"), Target("<=", 1024, MIB, on="peak")),
     "scale.html": (Target("<=", 5, "MB"),),
     "scale.page_load": (Target("<=", 5, "s"),),
-    "scale.click": (Target("<=", 1, "s"),),
+    "scale.click": (Target("<=", 1.5, "s"),),  # at scale: 1.5 s (on the embedded data, 1 s)
     "scale.server_rss": (Target("<=", 600, MIB),),
 }
 
