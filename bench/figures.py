@@ -72,8 +72,8 @@ def _statuses(counts: dict[str, int], total: int) -> str:
 
 def geocoding(config: BenchConfig, work: Path, progress: Progress) -> list[Result]:
     progress(f"bench: geocoding {config.names:,} names per workload")
-    params = {"n": config.names, "sample": config.baseline_sample, "seed": config.seed}
-    params |= {"repeat": config.repeat, "data_dir": _data_dir(config)}
+    params: dict[str, Any] = {"n": config.names, "sample": config.baseline_sample}
+    params |= {"seed": config.seed, "repeat": config.repeat, "data_dir": _data_dir(config)}
     run = run_step("geocode", params, work)
 
     def note(found: dict[str, Any]) -> str:
@@ -83,18 +83,18 @@ def geocoding(config: BenchConfig, work: Path, progress: Progress) -> list[Resul
             f"{found['spellings']:,} spellings, timed on {found['baseline_names']:,} names"
         )
 
-    return [
-        figure(
+    def workload(key: str, label: str) -> Result:
+        return figure(
             run,
             f"geocode.{key}",
             label,
             "names/s",
-            lambda d, k=key: d[k]["rate"],
-            lambda d, k=key: note(d[k]),
-            baseline=(run, lambda d, k=key: d[k]["baseline_rate"]),
+            lambda d: d[key]["rate"],
+            lambda d: note(d[key]),
+            baseline=(run, lambda d: d[key]["baseline_rate"]),
         )
-        for key, label in GEOCODE_LABELS.items()
-    ]
+
+    return [workload(key, label) for key, label in GEOCODE_LABELS.items()]
 
 
 def loading(config: BenchConfig, work: Path, progress: Progress) -> list[Result]:

@@ -20,8 +20,8 @@ from typing import Any
 
 PROC = Path("/proc")
 NO_PROC = f"not measured: no {PROC} here to read another process's memory from"
-PACKAGES = ("folium", "streamlit", "streamlit-folium", "rapidfuzz", "geopandas", "shapely")
-PACKAGES += ("pydantic", "PyYAML", "playwright")
+PACKAGES: tuple[str, ...] = ("folium", "streamlit", "streamlit-folium", "rapidfuzz", "geopandas")
+PACKAGES += ("shapely", "pydantic", "PyYAML", "playwright")
 
 
 def timed(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:

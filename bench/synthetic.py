@@ -30,8 +30,9 @@ from loaders import boundaries
 from loaders._io import EMBEDDED, DataSource
 from loaders.boundaries import BORDERS
 from loaders.crossings import Crossing, load_crossing_records
-from loaders.events import Agreement, Event, EventKind, Level, load_agreements
+from loaders.events import Agreement, Event, Level, load_agreements
 from loaders.gazetteer import read_places
+from loaders.vocabulary import EventKind
 
 FIRST_DAY = date(2005, 1, 1)
 LAST_DAY = date(2025, 12, 31)

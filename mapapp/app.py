@@ -20,7 +20,7 @@ import os
 from dataclasses import replace
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import folium
 import streamlit as st
@@ -29,7 +29,6 @@ from loaders import boundaries
 from loaders._errors import BorderAtlasError
 from loaders._io import DataSource
 from loaders.atlas import (
-    COUNTRIES,
     AtlasData,
     CooperationView,
     Selection,
@@ -37,9 +36,10 @@ from loaders.atlas import (
     events_frame,
     load_atlas,
 )
-from loaders.events import EventKind
+from loaders.events import Event
 from loaders.history import Counterpart, HistoryPage, counterparts, history_page
 from loaders.lookup import Hit, lookup
+from loaders.vocabulary import COUNTRIES, EventKind
 from mapapp import layers, mapwidget, popups
 from mapapp.assets import make_offline
 from mapapp.build import MapOptions, draw
@@ -178,14 +178,20 @@ PAGE_CSS = """<style>
 def sidebar(state: AppState) -> AppState:
     """Widgets for the filters; returns the state they describe (the province is kept). A change
     of any of them redraws the map: :func:`_on_filter_change` keeps it where it was."""
-    lang = st.sidebar.radio(
-        t("language_picker", state.lang),
-        LANGS,
-        index=LANGS.index(state.lang),
-        format_func=lambda code: t("language_name", code),
-        horizontal=True,
-        key="lang",
-        on_change=_on_filter_change,
+    # A radio with options returns one of them. The cast is for mypy, which checks as Python
+    # 3.10 (pyproject.toml): there streamlit's `typing.Never` (3.11+) is unknown, and the
+    # radio's overload for an empty list of options, typed None, matches first.
+    lang = cast(
+        Lang,
+        st.sidebar.radio(
+            t("language_picker", state.lang),
+            LANGS,
+            index=LANGS.index(state.lang),
+            format_func=lambda code: t("language_name", code),
+            horizontal=True,
+            key="lang",
+            on_change=_on_filter_change,
+        ),
     )
     for note in state.notes:
         st.sidebar.warning(note.text(lang))
@@ -502,13 +508,14 @@ def cached_event_rows(
         view = cached_view(source, selection, version)
         events = view.events(limit=MAX_LIST_ROWS)
         return [event_row(event, lang, units, data.series) for event in events], view.total
-    kinds = [kind.value for kind in selection.kinds or EventKind]
+    kinds = [kind.value for kind in selection.kinds or EventKind]  # no "agreement": events only
     hits = data.index.search(
         words, start=selection.start, end=selection.end, kinds=kinds, limit=MAX_LIST_ROWS
     )
     rows = [
         event_row(hit.record, lang, units, data.series) | {"match": hit.snippet_text("[", "]")}
         for hit in hits
+        if isinstance(hit.record, Event)
     ]
     return rows, len(rows)
 

@@ -487,7 +487,7 @@ def _served_links(links: list[tuple[str, str]], static_url: str) -> list[tuple[s
 def _restore_elements(figure: Figure) -> None:
     """Undo :func:`_point_elements_at`: elements ask for folium's URLs again."""
     for element in _walk(figure):
-        if _CDN_LISTS in element.__dict__:
+        if isinstance(element, JSCSSMixin) and _CDN_LISTS in element.__dict__:
             element.default_js, element.default_css = element.__dict__.pop(_CDN_LISTS)
 
 

@@ -230,8 +230,8 @@ def _legend(scale, lang: Lang, wanted: frozenset[str], countries: tuple[str, ...
             for kind, (colour, radius) in layers.CROSSING_STYLE.items()
         ]
     if "meetings" in wanted:
-        venue = layers.VENUE_STYLE
-        symbols.append(_dot(venue["fill"], venue["radius"]) + html_text(t("venue", lang)))
+        colour, radius = layers.VENUE_STYLE
+        symbols.append(_dot(colour, radius) + html_text(t("venue", lang)))
     if "links" in wanted:
         symbols.append(_line("#065f46", 2, dashed=True) + html_text(t("links", lang)))
     if "borders" in wanted and "VN" in countries:

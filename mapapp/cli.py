@@ -36,6 +36,7 @@ from mapapp.serve import (
 try:  # typer vendors click as typer._click since 0.2x; older releases use click itself
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover
+    # The same module under its older name; to mypy, a second definition of click_errors.
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
@@ -242,6 +243,7 @@ def events(
     as_json: JsonFlag = False,
 ) -> None:
     """List cooperation events, newest first; --province follows that unit's lineage."""
+    from loaders.events import Event
     from loaders.history import UnknownUnitError, unit_history
     from loaders.index import RecordIndex
 
@@ -267,7 +269,7 @@ def events(
         except UnknownUnitError as error:
             typer.echo(f"error: {error.args[0]}", err=True)
             raise typer.Exit(1) from error
-        found = [entry.record for entry in history]
+        found = [entry.record for entry in history if isinstance(entry.record, Event)]
         via = {entry.record.id: entry.via for entry in history if entry.via != province}
     if as_json:
         _print_json([event.model_dump(mode="json") for event in found])
@@ -308,6 +310,7 @@ def search(
 ) -> None:
     """Full-text search over events and agreements (titles, summaries, people, notes, places),
     in Vietnamese and English, best match first, with the matched words in context."""
+    from loaders.events import Event
     from loaders.history import UnknownPlaceError, units_for
     from loaders.index import RecordIndex
 
@@ -331,7 +334,7 @@ def search(
         return
     for hit in hits:
         when = hit.date or "undated"
-        kind_label = hit.record.kind.value if hit.kind == "event" else hit.kind
+        kind_label = hit.record.kind.value if isinstance(hit.record, Event) else hit.kind
         typer.echo(f"{when}  {kind_label}  {hit.id}")
         typer.echo(f"    {hit.record.title.en}")
         typer.echo(f"    {hit.snippet_text()}")
@@ -534,8 +537,9 @@ def export(
     from loaders.atlas import Selection, load_atlas
     from mapapp.build import MapOptions
     from mapapp.export import export_map
+    from mapapp.i18n import LANGS
 
-    if lang not in ("vi", "en"):
+    if lang not in LANGS:  # narrows str to Lang
         raise typer.BadParameter("expected vi or en", param_hint="--lang")
     if out.endswith(("/", os.sep)) or Path(out).is_dir():
         raise typer.BadParameter(

@@ -8,12 +8,13 @@ page only through :mod:`mapapp.popups`, which escapes them and builds every tool
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import folium
 import numpy as np
 import shapely
 from branca.colormap import StepColormap
+from shapely.geometry.base import BaseGeometry
 
 from loaders.atlas import NO_EVENTS, CooperationView, Venue
 from loaders.boundaries import Unit
@@ -34,7 +35,7 @@ CROSSING_STYLE = {  # class -> (fill colour, radius in px)
     "secondary": ("#575757", 4),
     "opening": ("#a3a3a3", 3.5),
 }
-VENUE_STYLE = {"fill": "#047857", "radius": 4.5}
+VENUE_STYLE = ("#047857", 4.5)  # (fill colour, radius in px), as a crossing's
 SELECTED_STYLE = {"color": "#000000", "weight": 4.5, "fill": False}  # the app's chosen province
 # Pane stacking: provinces (overlayPane, 400) < links < borders < markers (600).
 LINKS_PANE, BORDERS_PANE = "ba-links", "ba-borders"
@@ -117,14 +118,14 @@ def province_layer(
     return group
 
 
-def _for_display(geometry: shapely.Geometry) -> shapely.Geometry:
+def _for_display(geometry: BaseGeometry) -> BaseGeometry:
     """Coordinates on a 1e-4° grid (about 11 m): far finer than the boundary data's accuracy
     (its generalised lines lie a kilometre or more from the surveyed border), and it keeps the
     page small. Every unit is rounded the same way, so shared edges stay shared."""
     return shapely.set_precision(geometry, DISPLAY_GRID_DEGREES, mode="pointwise")
 
 
-def border_layer(lines: dict[str, shapely.Geometry], lang: Lang) -> folium.FeatureGroup:
+def border_layer(lines: Mapping[str, BaseGeometry], lang: Lang) -> folium.FeatureGroup:
     """The international border lines, drawn above the provinces."""
     group = folium.FeatureGroup(name=t("borders", lang))
     for border, line in lines.items():
@@ -177,14 +178,15 @@ def meetings_layer(
     features = [_venue_feature(venue, lang, units) for venue in view.venues]
     if not features:
         return group
+    colour, radius = VENUE_STYLE
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="venues",
         marker=folium.CircleMarker(
-            radius=VENUE_STYLE["radius"],
+            radius=radius,
             color="#ffffff",
             weight=1.5,
-            fill_color=VENUE_STYLE["fill"],
+            fill_color=colour,
             fill_opacity=1,
         ),
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
@@ -201,7 +203,8 @@ def _venue_feature(venue: Venue, lang: Lang, units: dict[str, Unit]) -> dict:
     ]
     extra = venue.events.count - len(lines)
     more = f"<p>{html_text(t('more', lang, n=extra))}</p>" if extra > 0 else ""
-    place = popups.unit_name(units.get(venue.unit), lang, venue.unit or "")
+    unit = units.get(venue.unit) if venue.unit is not None else None
+    place = popups.unit_name(unit, lang, venue.unit or "")
     heading = f"<h4>{html_text(venue.name)} ({html_text(place)})</h4>"
     count = f"{html_text(venue.name)}: {html_text(count_label(venue.events.count, lang))}"
     return {

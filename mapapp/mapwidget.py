@@ -23,7 +23,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import branca
 import folium
@@ -63,7 +63,7 @@ class PreparedMap:
     header: str
     html: str
     map_id: str
-    bounds: list[list[float]]
+    bounds: list[list[float | None]]  # None for an empty map, as folium and st_folium have it
     zoom: float | None
     css_links: list[str]
     js_links: list[str]
@@ -83,7 +83,8 @@ def prepare(fmap: folium.Map) -> PreparedMap:
         html=html,
         map_id=sf.get_full_id(fmap),
         bounds=fmap.get_bounds(),
-        zoom=fmap.options.get("zoom"),
+        # folium types its options as any JSON value; Map puts its zoom_start, a number, here.
+        zoom=cast("float | None", fmap.options.get("zoom")),
         css_links=css_links,
         js_links=js_links,
     )
@@ -157,7 +158,7 @@ def _feature_group_script(group: folium.FeatureGroup | None) -> str | None:
     return sf._get_feature_group_string(copy.deepcopy(group), map=folium.Map(), idx=0)
 
 
-def _bounds_dict(bounds: list[list[float]]) -> dict[str, dict[str, float]]:
+def _bounds_dict(bounds: list[list[float | None]]) -> dict[str, dict[str, float | None]]:
     (south, west), (north, east) = bounds
     return {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}
 

@@ -7,6 +7,7 @@ Event text comes from news articles and is untrusted.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from urllib.parse import urlsplit
 
 import folium
@@ -24,9 +25,9 @@ from mapapp.i18n import Lang, count_label, t
 MAX_EVENTS_IN_POPUP = 6
 
 
-def tooltip(html: str, **options: object) -> folium.Tooltip:
+def tooltip(html: str) -> folium.Tooltip:
     """A folium tooltip for an escaped HTML fragment (folium pastes it into a JS template)."""
-    return folium.Tooltip(map_fragment(html), **options)
+    return folium.Tooltip(map_fragment(html))
 
 
 def popup(html: str, max_width: int) -> folium.Popup:
@@ -56,7 +57,7 @@ def safe_link(url: object, text: str) -> str:
 
 
 def partner_names(
-    event: Event, lang: Lang, units: dict[str, Unit], exclude: set[str] = frozenset()
+    event: Event, lang: Lang, units: dict[str, Unit], exclude: AbstractSet[str] = frozenset()
 ) -> list[str]:
     """The names of the event's provinces other than ``exclude`` (the province being shown)."""
     return [
@@ -71,7 +72,7 @@ def event_line(
     event: Event,
     lang: Lang,
     units: dict[str, Unit],
-    exclude: set[str] = frozenset(),
+    exclude: AbstractSet[str] = frozenset(),
     *,
     detailed: bool = True,
 ) -> str:
@@ -152,7 +153,7 @@ def history_html(
     units: dict[str, Unit],
     agreements: dict[str, Agreement],
     series: dict[str, Series],
-    lineage: set[str] = frozenset(),
+    lineage: AbstractSet[str] = frozenset(),
 ) -> str:
     """A province's history as readable entries: full titles, partners across the border (not
     the province itself: ``lineage``), series, every source named by its publisher and language
@@ -172,7 +173,7 @@ def _event_entry(
     units: dict[str, Unit],
     agreements: dict[str, Agreement],
     series: dict[str, Series],
-    lineage: set[str],
+    lineage: AbstractSet[str],
 ) -> str:
     when = str(event.date) + (f" – {event.end_date}" if event.end_date else "")
     head = [html_text(when), html_text(kind_label(event.kind.value, lang))]
@@ -202,7 +203,7 @@ def _event_entry(
 
 
 def _agreement_entry(
-    agreement: Agreement, lang: Lang, units: dict[str, Unit], lineage: set[str]
+    agreement: Agreement, lang: Lang, units: dict[str, Unit], lineage: AbstractSet[str]
 ) -> str:
     head = [
         html_text(str(agreement.signed) if agreement.signed else "—"),

@@ -7,7 +7,7 @@ and the tests call them directly on the embedded data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,12 +16,13 @@ import geopandas as gpd
 
 from loaders import boundaries
 from loaders._io import DataSource
-from loaders.atlas import COUNTRIES, CooperationView, Selection
+from loaders.atlas import CooperationView, Selection
 from loaders.boundaries import Unit
 from loaders.crossings import Crossing
-from loaders.events import Event, EventKind, Series
+from loaders.events import Event, Series
 from loaders.history import HistoryPage
 from loaders.lookup import Hit
+from loaders.vocabulary import COUNTRIES, EventKind
 from mapapp import popups
 from mapapp.build import CREATED_AT, LAYERS, MapOptions
 from mapapp.i18n import LANGS, Lang, t
@@ -190,7 +191,7 @@ def period_of(
 # --- the map widget's reports and moves --------------------------------------------------------
 
 
-def clicked_unit(reported: dict[str, Any] | None, shown: Iterable[str]) -> str | None:
+def clicked_unit(reported: dict[str, Any] | None, shown: Container[str]) -> str | None:
     """The unit id of a clicked province, if the last click hit one on the map."""
     feature = (reported or {}).get("last_active_drawing") or {}
     unit_id = (feature.get("properties") or {}).get("id")

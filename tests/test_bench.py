@@ -15,10 +15,12 @@ from bench import measure
 from bench.figures import _server_figure, figure
 from bench.process import StepRun
 from bench.report import Result, table_rows
+from bench.steps.data import venue_frame
 from bench.synthetic import synthetic_events, write_events
 from bench.targets import TARGETS, targets_for
 from loaders import boundaries
 from loaders._io import DataSource
+from loaders.atlas import Selection, cooperation_view
 from loaders.checks.events import check_events
 from loaders.events import load_agreements, load_events
 
@@ -113,6 +115,15 @@ def test_a_run_with_the_browser_refuses_to_start_without_playwright(monkeypatch,
     done = run_main("bench")
     assert done.code == 1
     assert "pip install 'borderatlas[bench]'" in done.one_line()
+
+
+def test_the_explore_baseline_draws_every_venue_with_its_event_count() -> None:
+    venues = cooperation_view(Selection()).venues
+    frame = venue_frame(venues)
+    assert list(frame["name"]) == [v.name for v in venues]
+    assert list(frame["events"]) == [v.events.count for v in venues]
+    assert frame["events"].min() >= 1 and frame["events"].sum() > len(venues)
+    assert list(frame.geometry) == [v.point for v in venues]
 
 
 def test_quick_bench_reports_every_figure_as_json(tmp_path: Path) -> None:

@@ -4,12 +4,18 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.config import AS_OF
 from bench.measure import timed
 from bench.steps.common import Skipped, data_source, warm_data
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from loaders.atlas import Venue
 
 
 def step_load(p: dict[str, Any]) -> dict[str, Any]:
@@ -63,19 +69,13 @@ def step_explore(p: dict[str, Any]) -> dict[str, Any]:
         raise Skipped(
             f"explore() needs matplotlib and mapclassify ({error.name} missing)"
         ) from None
-    import geopandas as gpd
-
     from loaders.atlas import Selection, cooperation_view
     from loaders.crossings import to_frame
 
     source, out = data_source(p), Path(p["out"])
     view = cooperation_view(Selection(as_of=AS_OF), warm_data(source))
     crossings = to_frame(view.crossings)
-    venues = gpd.GeoDataFrame(
-        [{"name": v.name, "unit": v.unit, "events": len(v.events)} for v in view.venues],
-        geometry=[v.point for v in view.venues],
-        crs="EPSG:4326",
-    )
+    venues = venue_frame(view.venues)
     path = out / "explore.html"
 
     def explore() -> None:
@@ -86,6 +86,17 @@ def step_explore(p: dict[str, Any]) -> dict[str, Any]:
 
     seconds, _ = timed(explore)
     return {"seconds": seconds, "bytes": path.stat().st_size}
+
+
+def venue_frame(venues: Sequence[Venue]) -> gpd.GeoDataFrame:
+    """The venues as the GeoDataFrame ``explore()`` draws: name, unit and number of events."""
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(
+        [{"name": v.name, "unit": v.unit, "events": v.events.count} for v in venues],
+        geometry=[v.point for v in venues],
+        crs="EPSG:4326",
+    )
 
 
 def step_ingest(p: dict[str, Any]) -> dict[str, Any]:

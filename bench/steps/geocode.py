@@ -7,6 +7,7 @@ written the ways texts write them (exact), or with one typo (fuzzy).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 from bench.config import AS_OF
@@ -15,6 +16,7 @@ from bench.steps.common import data_source
 
 PREFIXES = ["", "", "tỉnh ", "Tỉnh ", "TP. ", "thành phố ", "Province of ", "khoueng "]
 SUFFIXES = ["", "", " Province", " province", " City"]
+CASINGS: list[Callable[[str], str]] = [str.lower, str.upper, str.title, str]
 
 
 def exact_names(spellings: list[str], n: int, seed: int, pool: int | None = 2000) -> list[str]:
@@ -30,7 +32,7 @@ def exact_names(spellings: list[str], n: int, seed: int, pool: int | None = 2000
     for _ in range(n):
         name = rng.choice(spellings)
         name = unidecode(name) if rng.random() < 0.5 else name
-        name = rng.choice([str.lower, str.upper, str.title, str])(name)
+        name = rng.choice(CASINGS)(name)
         name = rng.choice(PREFIXES) + name + rng.choice(SUFFIXES)
         if rng.random() < 0.2:
             name = "  " + name.replace(" ", "   ") + " "
