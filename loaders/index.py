@@ -48,14 +48,13 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
-from importlib.resources.abc import Traversable
 from itertools import islice
 from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
 import pandas as pd
 
-from loaders._io import DataSource, default_cache_dir, embedded, not_a_regular_file
+from loaders._io import DataSource, Traversable, default_cache_dir, embedded, not_a_regular_file
 from loaders.events import Agreement, Event, EventKind, PartialDate, parse_record
 from loaders.gazetteer import ascii_words, iter_entries
 
