@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -223,7 +223,10 @@ EMBEDDED = DataSource()
 
 # libyaml's safe loader parses ten times faster than the pure-Python one (100k events load in
 # minutes, not tens of minutes); both build the same plain data.
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # mypy needs one class to derive from; the two have the same interface
+    _SafeBase = yaml.SafeLoader
+else:
+    _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _RecordLoader(_SafeBase):
@@ -231,12 +234,13 @@ class _RecordLoader(_SafeBase):
     schema could report it against its field, and partial dates need our parser anyway) and
     refuses a key given twice (plain YAML silently keeps the last value)."""
 
-    yaml_implicit_resolvers: ClassVar = {
+    # types-PyYAML declares this per instance; PyYAML keeps it on the class, as here.
+    yaml_implicit_resolvers: ClassVar = {  # type: ignore[misc]
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         first_line: dict[object, int] = {}
         for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -267,7 +271,12 @@ def load_yaml(text: str, path: str | Path | None = None, *, strict: bool = True)
             for event in yaml.parse(text, Loader=_SafeBase):
                 if isinstance(event, yaml.AliasEvent):
                     raise yaml.composer.ComposerError(
-                        None, None, f"alias *{event.anchor} is not allowed here", event.start_mark
+                        None,
+                        None,
+                        f"alias *{event.anchor} is not allowed here",
+                        # types-PyYAML allows only the pure-Python parser's Mark here; libyaml's
+                        # parser gives its own, which the error formats just the same.
+                        event.start_mark,  # type: ignore[arg-type]
                     )
         return yaml.load(text, Loader=_RecordLoader if strict else _SafeBase)  # plain data only
     except RecursionError:
