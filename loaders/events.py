@@ -40,12 +40,14 @@ from loaders.vocabulary import (
     EARLIEST,
     Border,
     Confidence,
-    Country,
     CrossingId,
-    EventKind,
     Text,
     UnitId,
 )
+
+# Named here too, as the types of the records' fields: callers import them with the records.
+from loaders.vocabulary import Country as Country
+from loaders.vocabulary import EventKind as EventKind
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:--?[a-z0-9]+)*$")]
 
@@ -256,13 +258,16 @@ class Participant(_Record):
     role: Role
 
 
+FigureUnit = Literal["count", "people", "households", "patrols", "km", "USD", "VND"]
+
+
 class Figure(_Record):
     """A number the source reports, with its unit; ``approximate`` for "nearly", "about"."""
 
     what: Slug  # machine key, e.g. "joint-patrols-post-level"
     label: Text  # what it counts, in English
     value: float
-    unit: Literal["count", "people", "households", "patrols", "km", "USD", "VND"]
+    unit: FigureUnit
     approximate: bool = False
     period: Text | None = None  # e.g. "2024", "since November 2024"
 

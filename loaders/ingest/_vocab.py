@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from loaders.events import AgreementType, EventKind, Level
+from loaders.vocabulary import Country
 
 
 def _words(text: str) -> frozenset[str]:
@@ -17,7 +18,7 @@ def _words(text: str) -> frozenset[str]:
 
 # --- countries --------------------------------------------------------------------------------
 
-COUNTRY_WORDS: dict[str, str] = {
+COUNTRY_WORDS: dict[str, Country] = {
     "viet nam": "VN",
     "vietnam": "VN",
     "vietnamese": "VN",
@@ -169,7 +170,7 @@ TITLES: list[tuple[str, str]] = [
 TITLE = re.compile(r"\b(?:" + "|".join(re.escape(t) for t, _en in TITLES) + r")\b")
 TITLE_EN = dict(TITLES)
 # Titles only one country's officials bear.
-TITLE_SIDE = {"quoc vu khanh": "KH", "secretary of state": "KH"}
+TITLE_SIDE: dict[str, Country] = {"quoc vu khanh": "KH", "secretary of state": "KH"}
 # Words that start an institution's name, never a person's.
 NOT_A_NAME_START = _words(
     """bo uy ban so cuc tong dang quan ubnd bdbp chqs trung chinh nha quoc doan hoi tinh thanh

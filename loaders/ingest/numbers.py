@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.events import Figure
+from loaders.events import Figure, FigureUnit
 from loaders.ingest.text import Evidence, Language, Sentence, fold, sentence_at, slug
 
 NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -32,7 +32,7 @@ _SCALES = {
 }
 _SCALE = r"(?:\s+(?P<scale>" + "|".join(_SCALES) + r")\b)?"
 # (folded noun pattern, unit, English label); the first that follows the number is used.
-_NOUNS: list[tuple[str, str, str]] = [
+_NOUNS: list[tuple[str, FigureUnit, str]] = [
     (r"usd|us\$|do la(?: my)?|us dollars|dollars", "USD", "amount in US dollars"),
     (r"dong|vnd|vnđ", "VND", "amount in Vietnamese dong"),
     (r"km|ki-lo-met|kilomet(?:er|re)?s?", "km", "length in km"),
@@ -107,7 +107,7 @@ def find_figures(
     return found
 
 
-def _unit_of(noun: str, text: str, start: int) -> tuple[str | None, str]:
+def _unit_of(noun: str, text: str, start: int) -> tuple[FigureUnit | None, str]:
     for pattern, unit, label in _NOUNS:
         if re.fullmatch(pattern, noun):
             if unit == "households" and noun == "ho" and text[start : start + 2].lower() != "hộ":

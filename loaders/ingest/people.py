@@ -25,6 +25,7 @@ from loaders.ingest.text import (
     sentence_at,
     words,
 )
+from loaders.vocabulary import Country
 
 _ROLE_ORDER = [Role.head_of_delegation, Role.co_chair, Role.chair, Role.delegate]
 _DELEGATION = re.compile(
@@ -53,7 +54,7 @@ class ParticipantMention:
 class _Person:
     start: int
     end: int
-    country: str | None  # from a country word qualifying the office: "... Lào Thongsavanh"
+    country: Country | None  # from a country word qualifying the office: "... Lào Thongsavanh"
 
 
 def _name_run(text: str, tokens: list[Word], index: int, places: frozenset[str]) -> _Person | None:
@@ -201,7 +202,7 @@ def _participant(
     )
 
 
-def _side(folded: str, sentence: Sentence, chain: list[re.Match[str]], person: _Person) -> str:
+def _side(folded: str, sentence: Sentence, chain: list[re.Match[str]], person: _Person) -> Country:
     """The delegation the person belongs to: "Đoàn đại biểu Lào do ..." first, then a country
     word qualifying their office, then titles only one country uses; Vietnamese by default."""
     first = min([person.start, *(m.start() for m in chain)])
