@@ -18,12 +18,13 @@ import re
 import warnings
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal, TypeGuard, get_args
 
 import geopandas as gpd
 import shapely
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pyproj import Geod
+from shapely.geometry.base import BaseGeometry
 
 from loaders._errors import DataError, DataWarning
 from loaders._io import (
@@ -118,9 +119,9 @@ def all_units(source: DataSource = EMBEDDED) -> gpd.GeoDataFrame:
     links = tuple(
         link for link in lineage(source) if {link.predecessor, link.successor} <= by_id.keys()
     )
-    geometry: dict[str, shapely.Geometry] = {}
+    geometry: dict[str, BaseGeometry] = {}
 
-    def resolve(unit_id: str, trail: tuple[str, ...] = ()) -> shapely.Geometry:
+    def resolve(unit_id: str, trail: tuple[str, ...] = ()) -> BaseGeometry:
         if unit_id in geometry:
             return geometry[unit_id]
         if unit_id in trail:
@@ -155,7 +156,7 @@ def _related(links: tuple[LineageLink, ...], unit_id: str, direction: str) -> li
 
 
 @lru_cache(maxsize=8)
-def _drawn_geometries(source: DataSource) -> dict[str, shapely.Geometry]:
+def _drawn_geometries(source: DataSource) -> dict[str, BaseGeometry]:
     """Each unit's drawing in ``admin1.geojson``, checked (and repaired, saying so) on load."""
     label = source.label(GEOMETRY_FILE)
     drawn = {}
@@ -167,7 +168,7 @@ def _drawn_geometries(source: DataSource) -> dict[str, shapely.Geometry]:
     return drawn
 
 
-def read_features(source: DataSource, relative: str) -> list[dict]:
+def read_features(source: DataSource, relative: str) -> list[dict[str, Any]]:
     """The features of GeoJSON FeatureCollection ``relative``: DataError naming the file when it
     is no FeatureCollection (a bare list, a single Feature, a feature that is no object)."""
     label = source.label(relative)
@@ -191,7 +192,7 @@ def read_features(source: DataSource, relative: str) -> list[dict]:
 REPAIRABLE = ("Self-intersection", "Ring Self-intersection")
 
 
-def polygonal(label: str, where: str, feature: dict) -> shapely.Geometry:
+def polygonal(label: str, where: str, feature: dict[str, Any]) -> BaseGeometry:
     """The feature's geometry if it is a usable (Multi)Polygon; a self-intersecting one is
     repaired with ``shapely.make_valid`` and a :class:`DataWarning` says so; anything else is a
     DataError naming ``label`` and the feature (``where``)."""
@@ -239,7 +240,7 @@ def _finite_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _repaired(label: str, where: str, geometry: shapely.Geometry) -> shapely.Geometry:
+def _repaired(label: str, where: str, geometry: BaseGeometry) -> BaseGeometry:
     reason = shapely.is_valid_reason(geometry)
     parts = shapely.get_parts(shapely.make_valid(geometry))
     polygons = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
@@ -312,9 +313,10 @@ def current_units_of(
     frontier = [unit_id]
     while frontier:
         unit = frontier.pop(0)
+        valid_to = units[unit].valid_to
         if units[unit].valid_on(day):
             current.append(unit)
-        elif units[unit].valid_to is None or units[unit].valid_to < day:
+        elif valid_to is None or valid_to < day:
             frontier.extend(s for s in successors_of(unit, source) if s not in current)
     return sorted(set(current), key=current.index)
 
@@ -343,7 +345,7 @@ def units_on(unit_id: str, day: date, source: DataSource = EMBEDDED) -> tuple[st
 
 def country_outlines(
     as_of: date | None = None, source: DataSource = EMBEDDED
-) -> dict[str, shapely.Geometry]:
+) -> dict[str, BaseGeometry]:
     """Each country's outline: the union of its units on ``as_of``."""
     units = load_units(as_of, source)
     return {
@@ -352,7 +354,7 @@ def country_outlines(
 
 
 @lru_cache(maxsize=8)
-def border_lines(source: DataSource = EMBEDDED) -> dict[str, shapely.Geometry]:
+def border_lines(source: DataSource = EMBEDDED) -> dict[str, BaseGeometry]:
     """The international border lines VN-LA and VN-KH (where the countries' outlines meet)."""
     outlines = country_outlines(None, source)
     return {
@@ -372,7 +374,7 @@ def border_units(
     A unit counts when it shares at least ``min_shared_km`` of the line: a corner touch is not a
     border. The result has a ``shared_km`` column, sorted by country then along-border length.
     """
-    if border not in BORDERS:
+    if not _is_border(border):
         raise ValueError(f"unknown border {border!r}: expected one of {', '.join(BORDERS)}")
     line = border_lines(source)[border]
     units = load_units(as_of, source, countries=BORDERS[border])
@@ -401,7 +403,7 @@ def border_length(border: str, source: DataSource = EMBEDDED) -> BorderLength:
     """The length of ``border``'s line, measured on the most detailed line the data has (the
     embedded one), with the official figure and, when the two disagree by more than
     ``border_length_tolerance``, the documented reason (or a note that there is none)."""
-    if border not in BORDERS:
+    if not _is_border(border):
         raise ValueError(f"unknown border {border!r}: expected one of {', '.join(BORDERS)}")
     km = geodesic_length_km(border_lines(source)[border])
     facts = official_facts(source)
@@ -413,12 +415,17 @@ def border_length(border: str, source: DataSource = EMBEDDED) -> BorderLength:
     return BorderLength(border=border, km=km, official_km=official.km, approximate=reason)
 
 
-def geodesic_length_km(geometry: shapely.Geometry) -> float:
+def _is_border(name: str) -> TypeGuard[Border]:
+    """Whether ``name`` is one of the values of :data:`~loaders.vocabulary.Border`."""
+    return name in get_args(Border)
+
+
+def geodesic_length_km(geometry: BaseGeometry) -> float:
     """Length on the WGS84 ellipsoid, in kilometres."""
     return GEOD.geometry_length(geometry) / 1000.0 if not geometry.is_empty else 0.0
 
 
-def geodesic_area_km2(geometry: shapely.Geometry) -> float:
+def geodesic_area_km2(geometry: BaseGeometry) -> float:
     """Area on the WGS84 ellipsoid, in square kilometres."""
     return abs(GEOD.geometry_area_perimeter(geometry)[0]) / 1e6 if not geometry.is_empty else 0.0
 

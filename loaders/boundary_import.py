@@ -28,6 +28,7 @@ import geopandas as gpd
 import pyogrio
 import pyogrio.raw
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from loaders._errors import BorderAtlasError, DataError
 from loaders._io import EMBEDDED, DataSource, write_atomic
@@ -304,7 +305,7 @@ def import_files(
     index = UnitIndex(read_units(source), day)
     matches: list[Match] = []
     unmatched: list[Unmatched] = []
-    geometries: dict[SourceFeature, shapely.Geometry] = {}
+    geometries: dict[SourceFeature, BaseGeometry] = {}
     for path in paths:
         frame = read_layer(path, fmt, layer)
         fitted = _fit(mapping, list(frame.columns), fmt, path)
@@ -316,11 +317,11 @@ def import_files(
             unit_id = _text(attrs.get(fitted.unit_id)) if fitted.unit_id else None
             outcome = index.match(feature, names, unit_id, use_geocoder=use_geocoder)
             polygon = _polygonal(geometry)
-            if isinstance(outcome, Match) and polygon is None:
-                outcome = Unmatched(feature, "no polygon geometry")
-            if isinstance(outcome, Match):
+            if isinstance(outcome, Match) and polygon is not None:
                 matches.append(outcome)
                 geometries[feature] = polygon
+            elif isinstance(outcome, Match):
+                unmatched.append(Unmatched(feature, "no polygon geometry"))
             else:
                 unmatched.append(outcome)
     result = _assemble(matches, unmatched, geometries, index)
@@ -331,11 +332,12 @@ def _fit(mapping: FieldMap, columns: list[str], fmt: Format, path: str | Path) -
     """The mapping for this file: a field the user named must exist; of a named format's fields
     only the name is essential (older GADM releases, for one, have no ISO_1)."""
     if fmt != "generic":
-        keep = {f: getattr(mapping, f) in columns for f in ("iso", "country", "feature_id")}
         mapping = replace(
             mapping,
             alt_names=tuple(f for f in mapping.alt_names if f in columns),
-            **{f: getattr(mapping, f) if kept else None for f, kept in keep.items()},
+            iso=mapping.iso if mapping.iso in columns else None,
+            country=mapping.country if mapping.country in columns else None,
+            feature_id=mapping.feature_id if mapping.feature_id in columns else None,
         )
     absent = [f for f in mapping.required() if f not in columns]
     if absent:
@@ -346,7 +348,7 @@ def _fit(mapping: FieldMap, columns: list[str], fmt: Format, path: str | Path) -
 def _assemble(
     matches: list[Match],
     unmatched: list[Unmatched],
-    geometries: dict[SourceFeature, shapely.Geometry],
+    geometries: dict[SourceFeature, BaseGeometry],
     index: UnitIndex,
 ) -> dict[str, Any]:
     """Sort matches into unique, duplicate and derived ones; list the units left without one."""
@@ -420,7 +422,7 @@ def _text(value: object) -> str | None:
     return None if text.lower() in MISSING_TEXT else text
 
 
-def _polygonal(geometry: shapely.Geometry | None) -> shapely.Geometry | None:
+def _polygonal(geometry: BaseGeometry | None) -> BaseGeometry | None:
     """The polygons of ``geometry`` (repaired if invalid), or None when it has none."""
     if geometry is None or geometry.is_empty:
         return None
@@ -604,8 +606,9 @@ def write_data_dir(
     return Written(path, list(imported), [uid for uid in result.missing if fill])
 
 
-def _geojson(geometry: shapely.Geometry) -> dict[str, Any]:
-    return json.loads(shapely.to_geojson(geometry))
+def _geojson(geometry: BaseGeometry) -> dict[str, Any]:
+    feature: dict[str, Any] = json.loads(shapely.to_geojson(geometry))
+    return feature
 
 
 def _feature_lines(features: list[dict[str, Any]]) -> str:

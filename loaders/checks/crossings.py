@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import geopandas as gpd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from loaders import boundaries
 from loaders._errors import DataError, Problem
@@ -78,8 +80,13 @@ class _Geometry:
         }
 
 
-def _project(geometry: shapely.Geometry) -> shapely.Geometry:
-    return gpd.GeoSeries([geometry], crs=CRS).to_crs(METRIC_CRS).iloc[0]
+_Shape = TypeVar("_Shape", bound=BaseGeometry)
+
+
+def _project(geometry: _Shape) -> _Shape:
+    """``geometry`` in METRIC_CRS (a point stays a point, a line a line)."""
+    projected: _Shape = gpd.GeoSeries([geometry], crs=CRS).to_crs(METRIC_CRS).iloc[0]
+    return projected
 
 
 @dataclass(frozen=True)
