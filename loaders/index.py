@@ -50,9 +50,10 @@ from datetime import date
 from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
-from typing import Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import pandas as pd
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from loaders._io import DataSource, Traversable, default_cache_dir, embedded, not_a_regular_file
 from loaders.events import Agreement, Event, EventKind, PartialDate, parse_record
@@ -227,7 +228,7 @@ class RecordIndex:
     ) -> int:
         """How many records :meth:`records` would return."""
         where, params = _filters(units, start, end, kinds)
-        return self._query(f"SELECT COUNT(*) FROM records r WHERE {where}", params)[0][0]
+        return int(self._query(f"SELECT COUNT(*) FROM records r WHERE {where}", params)[0][0])
 
     def unit_rows(
         self,
@@ -394,8 +395,8 @@ class RecordIndex:
         if stale:
             self._check(db)
 
-    def _query(self, sql: str, params: list) -> list[tuple]:
-        def fresh_rows(db: sqlite3.Connection) -> list[tuple]:
+    def _query(self, sql: str, params: list[str | int]) -> list[tuple[Any, ...]]:
+        def fresh_rows(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
             self._ensure_fresh(db)
             return db.execute(sql, params).fetchall()
 
@@ -577,17 +578,17 @@ def _meta(db: sqlite3.Connection, key: str) -> str | None:
 _CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 
 
-class _ChangeHandler:
+class _ChangeHandler(FileSystemEventHandler):
     """Sets ``changed`` when a record file (or a record folder) changes (watchdog calls
-    ``dispatch`` with each event, as on its ``FileSystemEventHandler``)."""
+    ``dispatch`` with each event)."""
 
     def __init__(self, changed: threading.Event) -> None:
         self.changed = changed
 
-    def dispatch(self, event: object) -> None:
-        if getattr(event, "event_type", None) not in _CHANGES:
+    def dispatch(self, event: FileSystemEvent) -> None:
+        if event.event_type not in _CHANGES:
             return
-        paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
+        paths = [event.src_path, event.dest_path]
         if any(_is_record_path(os.fsdecode(path)) for path in paths if path):
             self.changed.set()
 
@@ -635,7 +636,7 @@ def _scan(root: Path, folder: str, *, users: bool) -> Iterator[tuple[str, _Liste
             yield path, _Listed(path, entry.path, *_size_and_time(entry))
 
 
-def _size_and_time(entry: os.DirEntry) -> tuple[int, int]:
+def _size_and_time(entry: os.DirEntry[str]) -> tuple[int, int]:
     """The file's size and modification time; (-1, -1) when it is no regular file (a dangling
     link, a device), which is then read, and reported, on every sync."""
     try:
@@ -668,7 +669,9 @@ def _maybe_changed(file: _Listed, indexed: _Indexed | None) -> bool:
 
 
 @contextmanager
-def _parser(files: int) -> Iterator[Callable]:
+def _parser(
+    files: int,
+) -> Iterator[Callable[[Callable[[_Listed], _Parsed], Iterable[_Listed]], Iterator[_Parsed]]]:
     """A ``map`` that parses files: in worker processes (one per core) when there are many,
     since parsing YAML and validating records is most of a cold build; here otherwise."""
     workers = os.cpu_count() or 1
@@ -679,6 +682,10 @@ def _parser(files: int) -> Iterator[Callable]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield partial(pool.map, chunksize=PARSE_CHUNK)
+
+
+_RecordRow = tuple[str, RecordKind, int | None, int | None, str | None, str]
+_UnitNamed = tuple[str, str, str | None]  # (unit, side, place name)
 
 
 @dataclass(frozen=True)
@@ -692,8 +699,8 @@ class _Parsed:
     sha256: str
     read_ns: int
     problem: str | None = None
-    record: tuple | None = None  # (id, kind, first, last, event_kind, json)
-    units: tuple[tuple[str, str, str | None], ...] = ()
+    record: _RecordRow | None = None  # (id, kind, first, last, event_kind, json)
+    units: tuple[_UnitNamed, ...] = ()
     texts: tuple[str, str, str] = ("", "", "")
 
 
@@ -710,7 +717,9 @@ def _parse_file(file: _Listed, names: UnitNames) -> _Parsed:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return _Parsed(*stats, digest, read_ns, f"line {line}: not UTF-8 text")
-    record, errors = parse_record(text, FOLDERS[file.path.split("/")[0]])
+    model = FOLDERS[file.path.split("/")[0]]
+    # a call per model: parse_record's result has the type of the one model class it is given
+    record, errors = parse_record(text, Event) if model is Event else parse_record(text, Agreement)
     if record is None:
         problems = (f"{field}: {message}" if field else message for field, message in errors)
         return _Parsed(*stats, digest, read_ns, "; ".join(problems))
@@ -719,7 +728,7 @@ def _parse_file(file: _Listed, names: UnitNames) -> _Parsed:
     return _Parsed(*stats, digest, read_ns, None, _record_row(record), tuple(units), texts)
 
 
-def _record_row(record: Event | Agreement) -> tuple:
+def _record_row(record: Event | Agreement) -> _RecordRow:
     when = record.date if isinstance(record, Event) else record.signed
     last = record.end_date if isinstance(record, Event) and record.end_date else when
     return (
@@ -790,15 +799,17 @@ def _record(kind: str, text: str) -> Event | Agreement:
     return (Event if kind == "event" else Agreement).model_validate_json(text)
 
 
-def _units_named(record: Event | Agreement) -> list[tuple[str, str, str | None]]:
+def _units_named(record: Event | Agreement) -> list[_UnitNamed]:
     """(unit, side, place name) for every unit the record names. Sides: a country code for an
     event's provinces, ``venue`` and ``connected`` for where it took place (with the name the
     source gives), ``party`` and ``place`` for an agreement's."""
     if isinstance(record, Agreement):
         place = record.place
-        named = [(unit, "party", None) for unit in record.parties.provinces]
-        return named + ([(place.unit, "place", place.name)] if place and place.unit else [])
-    named = [(unit, side, None) for side, ids in record.provinces.items() for unit in ids]
+        parties: list[_UnitNamed] = [(unit, "party", None) for unit in record.parties.provinces]
+        return parties + ([(place.unit, "place", place.name)] if place and place.unit else [])
+    named: list[_UnitNamed] = [
+        (unit, side, None) for side, ids in record.provinces.items() for unit in ids
+    ]
     venue = record.venue
     if venue is not None and venue.unit:
         named.append((venue.unit, "venue", venue.name or ""))
@@ -946,7 +957,7 @@ def _unit_rows_query(
     start: date | None,
     end: date | None,
     kinds: Iterable[str] | None,
-) -> tuple[str, list]:
+) -> tuple[str, list[str | int]]:
     """The units the matching records name, one row each, newest record first."""
     where, params = _filters(units, start, end, kinds)
     sql = (
@@ -962,9 +973,10 @@ def _filters(
     start: date | None,
     end: date | None,
     kinds: Iterable[str] | None,
-) -> tuple[str, list]:
+) -> tuple[str, list[str | int]]:
     """A WHERE clause over ``records r`` and its parameters."""
-    clauses, params = ["r.shadowed = 0"], []
+    clauses = ["r.shadowed = 0"]
+    params: list[str | int] = []
     if units is not None:
         units = list(units)
         marks = ", ".join("?" * len(units))
