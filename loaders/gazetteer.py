@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from unidecode import unidecode
@@ -107,7 +107,9 @@ class NormalizedName:
         return self.key.replace(" ", "")
 
 
-def _affix_index(table: dict[tuple[str, ...], Hint], at: int) -> dict[str, list]:
+def _affix_index(
+    table: dict[tuple[str, ...], Hint], at: int
+) -> dict[str, list[tuple[tuple[str, ...], Hint]]]:
     """Affixes by their first (prefixes) or last (suffixes) word, longest first."""
     index: dict[str, list[tuple[tuple[str, ...], Hint]]] = {}
     for affix, hint in sorted(table.items(), key=lambda item: -len(item[0])):
@@ -348,7 +350,10 @@ class Gazetteer:
 # --- Loading ----------------------------------------------------------------------------------
 
 
-def _read_yaml(source: DataSource, relative: str, model: type[BaseModel]) -> BaseModel:
+_File = TypeVar("_File", bound=BaseModel)
+
+
+def _read_yaml(source: DataSource, relative: str, model: type[_File]) -> _File:
     label = source.label(relative)
     # not strict: a key given twice is reported by the gazetteer check, with the other problems
     raw = read_yaml(source, relative, strict=False)
@@ -362,17 +367,17 @@ def _read_yaml(source: DataSource, relative: str, model: type[BaseModel]) -> Bas
 
 def read_name_groups(source: DataSource = EMBEDDED) -> dict[str, UnitNamesFile]:
     """The three countries' name files, by country code."""
-    return {cc: _read_yaml(source, rel, UnitNamesFile) for cc, rel in UNIT_FILES.items()}  # type: ignore[misc]
+    return {cc: _read_yaml(source, rel, UnitNamesFile) for cc, rel in UNIT_FILES.items()}
 
 
 def read_places(source: DataSource = EMBEDDED) -> PlacesFile:
     """``places.yaml``, typed."""
-    return _read_yaml(source, PLACES_FILE, PlacesFile)  # type: ignore[return-value]
+    return _read_yaml(source, PLACES_FILE, PlacesFile)
 
 
 def read_not_units(source: DataSource = EMBEDDED) -> NotUnitsFile:
     """``not_units.yaml``, typed."""
-    return _read_yaml(source, NOT_UNITS_FILE, NotUnitsFile)  # type: ignore[return-value]
+    return _read_yaml(source, NOT_UNITS_FILE, NotUnitsFile)
 
 
 def iter_entries(source: DataSource = EMBEDDED) -> Iterator[Entry]:
@@ -395,8 +400,10 @@ def iter_entries(source: DataSource = EMBEDDED) -> Iterator[Entry]:
                 yield _entry(name, tuple(place.units), PLACES_FILE, place=place.id)
 
 
-def _entry(name: str, units: tuple[str, ...], file: str, **flags: object) -> Entry:
-    return Entry(normalize_name(name).compact, name, units, file, **flags)  # type: ignore[arg-type]
+def _entry(
+    name: str, units: tuple[str, ...], file: str, place: str | None = None, code: bool = False
+) -> Entry:
+    return Entry(normalize_name(name).compact, name, units, file, place=place, code=code)
 
 
 @lru_cache(maxsize=8)

@@ -202,13 +202,18 @@ class _Matcher:
 
     def _nearest_in_time(self, hits: list[_Hit]) -> list[_Hit]:
         """Of units not existing on the date: the last to end before it, else the first after."""
-        ended = [h for h in hits if h.validity == "ended"]
+        units = self.gaz.units
+        ended = [
+            (end, h) for h in hits if h.validity == "ended" and (end := units[h.unit].valid_to)
+        ]
         if ended:
-            last = max(self.gaz.units[h.unit].valid_to for h in ended)  # type: ignore[type-var]
-            return [h for h in ended if self.gaz.units[h.unit].valid_to == last]
-        if hits:
-            first = min(self.gaz.units[h.unit].valid_from for h in hits)  # type: ignore[type-var]
-            return [h for h in hits if self.gaz.units[h.unit].valid_from == first]
+            last = max(end for end, _h in ended)
+            return [h for end, h in ended if end == last]
+        # none ended, so each is a unit not yet created on the date: it has a start
+        later = [(start, h) for h in hits if (start := units[h.unit].valid_from)]
+        if later:
+            first = min(start for start, _h in later)
+            return [h for start, h in later if start == first]
         return []
 
     def _prefer_kind(self, hits: list[_Hit], hint: Hint | None) -> tuple[_Hit, ...]:
@@ -286,7 +291,9 @@ def _check_country(country: str | None) -> str | None:
 # --- building answers -------------------------------------------------------------------------
 
 
-def _record(query: str, outcome: _Outcome | None, m: _Matcher, source: DataSource) -> dict:
+def _record(
+    query: str, outcome: _Outcome | None, m: _Matcher, source: DataSource
+) -> dict[str, Any]:
     """The JSON-ready answer (the fields of :class:`GeocodeResult`)."""
     record: dict[str, Any] = {"query": query, "as_of": m.day, "current": [], "candidates": []}
     if outcome is None:
@@ -400,8 +407,8 @@ def geocode_many(
     frame = pd.DataFrame([_record("", outcomes[pair], m, source) for pair in distinct])
     frame = frame.iloc[key_codes[codes]].reset_index(drop=True)
     frame["query"] = series.to_numpy(dtype=object)
-    columns = list(GeocodeResult.model_fields)
-    return frame.reindex(columns=columns)
+    answers: pd.DataFrame = frame.reindex(columns=list(GeocodeResult.model_fields))
+    return answers
 
 
 STREAM_BATCH = 10_000  # names resolved together: large enough for cdist, small enough for memory
