@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -23,7 +24,8 @@ from loaders._io import EMBEDDED, DataSource
 from loaders.crossings import Crossing
 from loaders.events import Agreement, Event, EventKind, Series, load_agreements, load_series
 from loaders.index import RecordIndex
-from loaders.vocabulary import COUNTRIES
+from loaders.vocabulary import COUNTRIES as COUNTRIES  # the countries a Selection may name
+from loaders.vocabulary import CRS
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ class CooperationView:
 
     def counterparts(self, unit_id: str) -> list[tuple[str, int]]:
         """Units across the border that took part in joint events with ``unit_id``, most first."""
-        met = Counter()
+        met: Counter[str] = Counter()
         for (ours, theirs), count in self.links.items():
             if ours == unit_id:
                 met[theirs] += count
@@ -250,8 +252,9 @@ def _first_positions(keys: pd.Series) -> dict[int, int]:
     return {key: rank for rank, key in enumerate(dict.fromkeys(keys))}
 
 
-def _newest(table: pd.DataFrame, by: list[str]) -> dict:
-    """The keys of the newest NEWEST_KEPT events per group (``table`` is newest first)."""
+def _newest(table: pd.DataFrame, by: list[str]) -> dict[Any, list[int]]:
+    """The keys of the newest NEWEST_KEPT events per group (``table`` is newest first), by the
+    group's value of ``by`` (a tuple of values when ``by`` names several columns)."""
     kept = table.groupby(by, sort=False).head(NEWEST_KEPT)
     grouped = kept.groupby(by, sort=False)["key"].agg(list)
     return {name: [int(key) for key in keys] for name, keys in grouped.items()}
@@ -325,7 +328,7 @@ def events_frame(view: CooperationView) -> gpd.GeoDataFrame:
         at_venue = (venue_points.get(key) for key in _venue_keys(event, on_map))
         fallback = (unit_points[u] for u in mapped if u in unit_points)
         points.append(next((p for p in (*at_venue, *fallback) if p is not None), None))
-    return gpd.GeoDataFrame(rows, geometry=points, crs=boundaries.CRS)
+    return gpd.GeoDataFrame(rows, geometry=points, crs=CRS)
 
 
 def _venue_keys(event: Event, on_map: _MapUnits) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from loaders import boundaries
 from loaders._io import DataSource
@@ -65,7 +66,7 @@ class Coverage:
         """The 2024 border units whose history is still thinner than the minimum."""
         return [unit for unit in self.units_2024 if not unit.sufficient]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for group in ("units_2024", "units_today"):
             for row, unit in zip(data[group], getattr(self, group), strict=True):
@@ -117,7 +118,9 @@ def _official_border_units(source: DataSource) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _per_year(events: Iterable[Event], agreements: Iterable[Agreement]) -> dict[int, dict]:
+def _per_year(
+    events: Iterable[Event], agreements: Iterable[Agreement]
+) -> dict[int, dict[str, int]]:
     event_years = Counter(e.date.start.year for e in events)
     signed_years = Counter(a.signed.start.year for a in agreements if a.signed)
     return {

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+import pandas as pd
 from rapidfuzz import fuzz, process
 
 from loaders.atlas import AtlasData
@@ -66,7 +67,7 @@ def _provinces(query: str, day: date, atlas: AtlasData, guesses: bool) -> list[H
     return [_province_hit(units.loc[uid]) for uid in ids if uid in units.index]
 
 
-def _province_hit(row) -> Hit:
+def _province_hit(row: pd.Series) -> Hit:
     point = row.geometry.representative_point()
     return Hit("province", row["id"], row["name_vi"], row["name"], row["id"], point.y, point.x)
 
@@ -82,7 +83,8 @@ def _crossings(query: str, day: date, atlas: AtlasData) -> tuple[list[Hit], list
     if not key:
         return [], []
     existing = set(load_units(day, atlas.source)["id"])
-    exact, near = [], []
+    exact: list[Hit] = []
+    near: list[Hit] = []
     for crossing in atlas.crossings:
         keys = _crossing_keys(crossing)
         best = process.extractOne(key, keys, scorer=fuzz.ratio)

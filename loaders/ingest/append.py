@@ -252,7 +252,8 @@ class _Dumper(yaml.SafeDumper):
     """Writes dates plain (``date: 2025-12-09``, as people write them; the record loader reads
     them as text) and long texts folded, like the hand-written files."""
 
-    yaml_implicit_resolvers: ClassVar = {
+    # types-PyYAML declares this per instance; PyYAML keeps it on the class, as here.
+    yaml_implicit_resolvers: ClassVar = {  # type: ignore[misc]
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
     }
@@ -334,7 +335,8 @@ def insert_source(text: str, new: Source) -> str:
     following = _TOP_KEY.search(text, found.end())
     end = following.start() if following else len(text)
     block = text[found.end() : end]
-    indent = re.match(r"[ \t]*", block).group() if block.strip() else "  "  # type: ignore[union-attr]
+    leading = block[: len(block) - len(block.lstrip(" \t"))]  # the first line's indentation
+    indent = leading if block.strip() else "  "
     entry = yaml.dump(
         [new.model_dump(mode="json", exclude_none=True)],
         Dumper=_Dumper,

@@ -202,9 +202,9 @@ def _matches(folded: str, language: Language) -> Iterator[_Raw]:
 def _mention(text: str, folded: str, raw: _Raw, language: Language) -> DateMention | None:
     """A match as a mention, or None when it is not a real date (month 13, "Nam" the place)."""
     groups = raw.groups
-    year = int(groups["y"]) if groups.get("y") else None
+    year = _number(groups, "y")
     month = _month_of(groups)
-    day = int(groups["d"]) if groups.get("d") else None
+    day = _number(groups, "d")
     if raw.precision is Precision.quarter:
         quarter = _ROMAN_QUARTERS.get(groups.get("q") or "") or _WORD_QUARTERS[groups["qw"] or ""]
         month = 3 * quarter - 2
@@ -234,7 +234,12 @@ def _mention(text: str, folded: str, raw: _Raw, language: Language) -> DateMenti
 def _month_of(groups: dict[str, str | None]) -> int | None:
     if groups.get("mon"):
         return _MONTHS[groups["mon"] or ""]
-    return int(groups["m"]) if groups.get("m") else None
+    return _number(groups, "m")
+
+
+def _number(groups: dict[str, str | None], name: str) -> int | None:
+    value = groups.get(name)
+    return int(value) if value else None
 
 
 def _is_nam(text: str, start: int) -> bool:

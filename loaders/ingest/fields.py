@@ -547,7 +547,9 @@ def source_of(article: Article) -> tuple[Source | None, Notes]:
         found = Source(
             publisher=origin.publisher,
             title=origin.title or (article.headline.text if article.headline else None),
-            url=origin.url,
+            # pydantic validates the text into an HttpUrl (a bad one is the problem reported
+            # below); the __init__ it declares to type checkers asks for an HttpUrl already made
+            url=origin.url,  # type: ignore[arg-type]
             published=PartialDate(start=origin.published, precision=Precision.day)
             if origin.published
             else None,
