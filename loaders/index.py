@@ -130,8 +130,11 @@ class SearchHit:
 
 
 def _marked(word: str, before: str, after: str) -> str:
-    lead, core, trail = _PUNCTUATED.match(word).groups()  # type: ignore[union-attr]
-    return f"{lead}{before}{core}{after}{trail}" if core else word
+    found = _PUNCTUATED.match(word)  # matches any word: each part may be empty
+    if found is None or not found[2]:
+        return word
+    lead, core, trail = found.groups()
+    return f"{lead}{before}{core}{after}{trail}"
 
 
 _PUNCTUATED = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
