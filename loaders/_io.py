@@ -11,12 +11,14 @@ import errno
 import io
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
+
+# An embedded file (what DataSource.locate gives when the user has no copy), for loaders.index too.
+from importlib.resources.abc import Traversable as Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -24,12 +26,6 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from loaders._errors import DataError
-
-# An embedded file (what DataSource.locate gives when the user has no copy), for loaders.index too.
-if sys.version_info >= (3, 11):
-    from importlib.resources.abc import Traversable as Traversable
-else:  # Python 3.10 has no importlib.resources.abc
-    from importlib.abc import Traversable as Traversable
 
 DATA_DIR_ENV = "BORDERATLAS_DATA_DIR"
 LOCK_FILE = ".borderatlas.lock"

@@ -239,12 +239,18 @@ def _tally(rows: pd.DataFrame, on_map: _MapUnits) -> _Tally:
     venues = at.assign(name=at["name"].fillna("")).drop_duplicates(["key", "map_unit", "name"])
     venues = venues.sort_values("order")
     return _Tally(
-        unit_counts=units.groupby("map_unit").size().to_dict(),
+        unit_counts=_group_sizes(units, ["map_unit"]),
         unit_newest=_newest(units, ["map_unit"]),
-        links=_links(provinces),
-        venue_counts=venues.groupby(["map_unit", "name"]).size().to_dict(),
+        links=Counter(_group_sizes(_pairs(provinces), ["map_unit", "map_unit_other"])),
+        venue_counts=_group_sizes(venues, ["map_unit", "name"]),
         venue_newest=_newest(venues, ["map_unit", "name"]),
     )
+
+
+def _group_sizes(table: pd.DataFrame, by: list[str]) -> dict[Any, int]:
+    """Rows per group, by the group's value of ``by`` (a tuple when ``by`` names several)."""
+    key = by[0] if len(by) == 1 else by
+    return {name: int(size) for name, size in table.groupby(key).size().items()}
 
 
 def _first_positions(keys: pd.Series) -> dict[int, int]:
@@ -260,13 +266,11 @@ def _newest(table: pd.DataFrame, by: list[str]) -> dict[Any, list[int]]:
     return {name: [int(key) for key in keys] for name, keys in grouped.items()}
 
 
-def _links(provinces: pd.DataFrame) -> Counter[tuple[str, str]]:
-    """Events naming a Vietnamese map unit and a foreign one, per pair."""
+def _pairs(provinces: pd.DataFrame) -> pd.DataFrame:
+    """Each event's (Vietnamese map unit, foreign map unit) pairs, once: the links it makes."""
     ours = provinces.loc[provinces["side"] == "VN", ["key", "map_unit"]]
     theirs = provinces.loc[provinces["side"] != "VN", ["key", "map_unit"]]
-    pairs = ours.merge(theirs, on="key", suffixes=("", "_other")).drop_duplicates()
-    counts = pairs.groupby(["map_unit", "map_unit_other"]).size()
-    return Counter({pair: int(count) for pair, count in counts.items()})
+    return ours.merge(theirs, on="key", suffixes=("", "_other")).drop_duplicates()
 
 
 def _venues(

@@ -20,7 +20,7 @@ import os
 from dataclasses import replace
 from datetime import date
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
 import folium
 import streamlit as st
@@ -178,20 +178,14 @@ PAGE_CSS = """<style>
 def sidebar(state: AppState) -> AppState:
     """Widgets for the filters; returns the state they describe (the province is kept). A change
     of any of them redraws the map: :func:`_on_filter_change` keeps it where it was."""
-    # A radio with options returns one of them. The cast is for mypy, which checks as Python
-    # 3.10 (pyproject.toml): there streamlit's `typing.Never` (3.11+) is unknown, and the
-    # radio's overload for an empty list of options, typed None, matches first.
-    lang = cast(
-        Lang,
-        st.sidebar.radio(
-            t("language_picker", state.lang),
-            LANGS,
-            index=LANGS.index(state.lang),
-            format_func=lambda code: t("language_name", code),
-            horizontal=True,
-            key="lang",
-            on_change=_on_filter_change,
-        ),
+    lang = st.sidebar.radio(
+        t("language_picker", state.lang),
+        LANGS,
+        index=LANGS.index(state.lang),
+        format_func=lambda code: t("language_name", code),
+        horizontal=True,
+        key="lang",
+        on_change=_on_filter_change,
     )
     for note in state.notes:
         st.sidebar.warning(note.text(lang))
