@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+from loaders.vocabulary import COUNTRY_NAMES
+
 Lang = Literal["vi", "en"]
 LANGS: tuple[Lang, ...] = ("vi", "en")
 
 LABELS: dict[str, dict[Lang, str]] = {
     "provinces_of": {"vi": "Tỉnh của {country}", "en": "Provinces of {country}"},
-    "VN": {"vi": "Việt Nam", "en": "Vietnam"},
-    "LA": {"vi": "Lào", "en": "Laos"},
-    "KH": {"vi": "Campuchia", "en": "Cambodia"},
+    **{code: {"vi": vi, "en": en} for code, (vi, en) in COUNTRY_NAMES.items()},  # VN, LA, KH
     "borders": {"vi": "Đường biên giới quốc gia", "en": "International borders"},
     "crossings": {"vi": "Cửa khẩu", "en": "Border crossings"},
     "meetings": {"vi": "Địa điểm gặp gỡ", "en": "Meeting venues"},

@@ -21,6 +21,7 @@ from loaders.crossings import Crossing
 from loaders.gazetteer import Gazetteer, load_gazetteer, normalize_name
 from loaders.geocode import geocode
 from loaders.ingest.text import DASH, Evidence, Span, Word, fold, overlaps, within, words
+from loaders.vocabulary import COUNTRY_NAMES_EN
 
 __all__ = ["CountryMention", "CrossingMention", "PlaceMention", "find_crossings", "find_places"]
 
@@ -139,8 +140,11 @@ def _cued_name(text: str, folded: str, tokens: list[Word], index: int) -> tuple[
     return None
 
 
+_COUNTRY_BY_NAME = {english: code for code, english in COUNTRY_NAMES_EN.items()}
+
+
 def _country_code(name: str) -> str | None:
-    return {"Vietnam": "VN", "Laos": "LA", "Cambodia": "KH"}.get(name)
+    return _COUNTRY_BY_NAME.get(name)
 
 
 def _resolve(
