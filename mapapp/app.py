@@ -535,7 +535,7 @@ def event_list(state: AppState, source: DataSource) -> None:
         column_config={
             "match": st.column_config.TextColumn(t("col_match", lang), width="large"),
             "date": st.column_config.TextColumn(t("col_date", lang), width="small"),
-            "kind": st.column_config.TextColumn(t("col_kind", lang), width="small"),
+            "kind": st.column_config.TextColumn(t("col_kind", lang), width="medium"),
             "title": st.column_config.TextColumn(t("col_title", lang), width="large"),
             "provinces": st.column_config.TextColumn(t("col_provinces", lang)),
             "series": st.column_config.TextColumn(t("col_series", lang)),

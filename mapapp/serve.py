@@ -116,24 +116,31 @@ def open_browser_when_ready(host: str, port: int, url: str) -> None:
     )
 
 
-# Streamlit warns on every cached call made outside a page run; the warm start makes them on
-# purpose, before any page runs.
-_BARE_MODE_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
+# Streamlit warns of every cached function defined or called outside a page run; the warm start
+# does that on purpose, before any page runs.
+_BARE_MODE_LOGGERS = (
+    "streamlit.runtime.scriptrunner_utils.script_run_context",
+    "streamlit.runtime.caching.cache_data_api",
+)
 
 
 def warm_start() -> float:
     """Load the data and draw the default views into the app's caches (they live in this
     process, so the server started next shares them); the seconds it took."""
     start = time.perf_counter()
-    logger = logging.getLogger(_BARE_MODE_LOGGER)
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    import streamlit  # noqa: F401  (creates its loggers and sets their levels: set ours after)
+
+    loggers = [logging.getLogger(name) for name in _BARE_MODE_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
     try:
         from mapapp import app
 
         app.warm_up()
     finally:
-        logger.setLevel(level)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
     return time.perf_counter() - start
 
 
