@@ -23,7 +23,7 @@ from loaders import boundaries, crossings
 from loaders._io import EMBEDDED, DataSource
 from loaders.crossings import Crossing
 from loaders.events import Agreement, Event, EventKind, Series, load_agreements, load_series
-from loaders.index import RecordIndex
+from loaders.index import Progress, RecordIndex
 from loaders.vocabulary import COUNTRIES as COUNTRIES  # the countries a Selection may name
 from loaders.vocabulary import CRS
 
@@ -64,16 +64,19 @@ class AtlasData:
 
 @lru_cache(maxsize=4)
 def load_atlas(
-    source: DataSource = EMBEDDED, max_age_s: float = 0.0, watch: bool = False
+    source: DataSource = EMBEDDED,
+    max_age_s: float = 0.0,
+    watch: bool = False,
+    progress: Progress | None = None,
 ) -> AtlasData:
-    """Index the records of ``source`` (building the index if needed) and load its agreements,
-    crossings and series (boundaries load lazily by date). ``max_age_s`` and ``watch``: see
-    :class:`~loaders.index.RecordIndex` (the watch starts before the first check, so nothing
-    changed in between is missed)."""
+    """Index the records of ``source`` (building the index if needed, reporting the files read
+    to ``progress``) and load its agreements, crossings and series (boundaries load lazily by
+    date). ``max_age_s`` and ``watch``: see :class:`~loaders.index.RecordIndex` (the watch
+    starts before the first check, so nothing changed in between is missed)."""
     index = RecordIndex(source, max_age_s=max_age_s)
     if watch:
         index.watch()
-    index.sync()
+    index.sync(progress)
     return AtlasData(
         source=source,
         index=index,

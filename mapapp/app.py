@@ -38,6 +38,7 @@ from loaders.atlas import (
 )
 from loaders.events import Event
 from loaders.history import Counterpart, HistoryPage, counterparts, history_page
+from loaders.index import Progress
 from loaders.lookup import Hit, lookup
 from loaders.vocabulary import COUNTRIES, EventKind
 from mapapp import layers, mapwidget, popups
@@ -90,11 +91,11 @@ def data_source() -> DataSource:
 
 
 @st.cache_resource(show_spinner=False)
-def cached_atlas(source: DataSource) -> AtlasData:
+def cached_atlas(source: DataSource, _progress: Progress | None = None) -> AtlasData:
     # Changed record files are reported by the operating system, so a click never waits for a
     # check of every file; where no folder can be watched, a page run checks them at most once
-    # a second, however many queries it makes.
-    return load_atlas(source, max_age_s=INDEX_MAX_AGE_S, watch=True)
+    # a second, however many queries it makes. (`_progress`: not part of the cache key.)
+    return load_atlas(source, max_age_s=INDEX_MAX_AGE_S, watch=True, progress=_progress)
 
 
 def records_version(source: DataSource) -> str:
@@ -584,13 +585,15 @@ def main() -> None:
         event_list(state, source)
 
 
-def warm_up() -> None:
+def warm_up(progress: Progress | None = None) -> None:
     """Fill the caches a first page run reads: the data, the default view, its map and event
     list in each language. ``borderatlas app`` calls it before the server answers; a data error
-    is left for the page to show. The map is drawn, not rendered for the widget: that needs
-    streamlit-folium, which must first be imported in a page run (:mod:`mapapp.mapwidget`)."""
+    is left for the page to show. ``progress`` hears of the record files read while the index
+    is built. The map is drawn, not rendered for the widget: that needs streamlit-folium, which
+    must first be imported in a page run (:mod:`mapapp.mapwidget`)."""
     try:
         source = data_source()
+        cached_atlas(source, progress)
         version = records_version(source)
         boundaries.read_units(source)
     except (BorderAtlasError, NotADirectoryError):

@@ -124,6 +124,25 @@ _BARE_MODE_LOGGERS = (
 )
 
 
+PROGRESS_FROM = 1_000  # record files to read before the index build reports its progress
+
+
+class IndexProgress:
+    """Tells stderr how far a long index build is, every tenth of the way (a data directory of
+    100,000 records takes most of a minute the first time)."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        tenth = done * 10 // total if total >= PROGRESS_FROM else -1
+        if tenth > self.shown:
+            self.shown = tenth
+            print(
+                f"borderatlas: indexing records {done:,} of {total:,}", file=sys.stderr, flush=True
+            )
+
+
 def warm_start() -> float:
     """Load the data and draw the default views into the app's caches (they live in this
     process, so the server started next shares them); the seconds it took."""
@@ -137,7 +156,7 @@ def warm_start() -> float:
     try:
         from mapapp import app
 
-        app.warm_up()
+        app.warm_up(IndexProgress())
     finally:
         for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)

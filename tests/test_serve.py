@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
+from loaders.events import load_agreements, load_events
 from mapapp import app
-from mapapp.serve import launch
+from mapapp.serve import IndexProgress, launch
 
 
 def test_the_server_runs_streamlit_after_a_warm_start(tmp_path) -> None:
@@ -45,3 +46,26 @@ def test_importing_the_app_leaves_streamlit_folium_for_the_page_run() -> None:
     code = "import sys, mapapp.app; print('streamlit_folium' in sys.modules)"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "False"
+
+
+def test_the_warm_start_reports_the_index_build_of_a_new_data_dir(
+    make_data_dir, monkeypatch
+) -> None:
+    monkeypatch.setenv("BORDERATLAS_DATA_DIR", str(make_data_dir("events", "agreements")))
+    heard: list[tuple[int, int]] = []
+    app.warm_up(lambda done, total: heard.append((done, total)))
+    records = len(load_events()) + len(load_agreements())
+    assert heard[-1] == (records, records)  # every record file of the new folder was read
+
+
+def test_a_long_index_build_is_reported_every_tenth_of_the_way(capsys) -> None:
+    progress = IndexProgress()
+    for done in range(0, 5_001, 100):
+        progress(done, 5_000)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "borderatlas: indexing records 0 of 5,000"
+    assert lines[-1] == "borderatlas: indexing records 5,000 of 5,000"
+    assert len(lines) == 11
+    short = IndexProgress()
+    short(300, 300)  # a small folder is read at once: nothing to report
+    assert capsys.readouterr().err == ""
