@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, Literal
 
@@ -152,6 +152,16 @@ def load_crossing_records(source: DataSource = EMBEDDED) -> list[Crossing]:
 def load_crossings(source: DataSource = EMBEDDED) -> gpd.GeoDataFrame:
     """The crossings of :func:`load_crossing_records` as points (EPSG:4326), indexed by id."""
     return to_frame(load_crossing_records(source))
+
+
+def crossings_of(unit_ids: set[str], crossings: Iterable[Crossing]) -> list[Crossing]:
+    """The crossings in one of ``unit_ids`` (by the province of 2024 or of today) or facing
+    one of them across the border."""
+    return [
+        crossing
+        for crossing in crossings
+        if unit_ids & {crossing.province_2024, crossing.province_today, crossing.foreign_province}
+    ]
 
 
 def to_frame(crossings: list[Crossing]) -> gpd.GeoDataFrame:

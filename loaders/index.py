@@ -76,6 +76,7 @@ INDEX_DIR_ENV = "BORDERATLAS_INDEX_DIR"
 T = TypeVar("T")
 RecordKind = Literal["event", "agreement"]
 Progress = Callable[[int, int], None]  # (files read, files to read)
+PROGRESS_FROM = 1_000  # files to read before progress is worth reporting to a person
 Snippet = tuple[tuple[str, bool], ...]  # words of the matching text, each flagged if it matched
 
 _SCHEMA = """

@@ -343,6 +343,8 @@ def search(
 
 def _sync_with_progress(index: Any) -> None:
     """Bring the index up to date, with a progress bar on stderr when many files are read."""
+    from loaders.index import PROGRESS_FROM
+
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -358,9 +360,6 @@ def _sync_with_progress(index: Any) -> None:
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-
-
-PROGRESS_FROM = 1000  # files to read before a progress bar is worth showing
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:

@@ -124,18 +124,18 @@ _BARE_MODE_LOGGERS = (
 )
 
 
-PROGRESS_FROM = 1_000  # record files to read before the index build reports its progress
-
-
 class IndexProgress:
     """Tells stderr how far a long index build is, every tenth of the way (a data directory of
     100,000 records takes most of a minute the first time)."""
 
     def __init__(self) -> None:
+        from loaders.index import PROGRESS_FROM  # here: this module is imported by every command
+
+        self.report_from = PROGRESS_FROM
         self.shown = -1
 
     def __call__(self, done: int, total: int) -> None:
-        tenth = done * 10 // total if total >= PROGRESS_FROM else -1
+        tenth = done * 10 // total if total >= self.report_from else -1
         if tenth > self.shown:
             self.shown = tenth
             print(

@@ -7,7 +7,7 @@ and the tests call them directly on the embedded data.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +18,7 @@ from loaders import boundaries
 from loaders._io import DataSource
 from loaders.atlas import CooperationView, Selection
 from loaders.boundaries import Unit
-from loaders.crossings import Crossing
+from loaders.crossings import Crossing, crossings_of
 from loaders.events import Event, Series
 from loaders.history import HistoryPage
 from loaders.lookup import Hit
@@ -270,16 +270,6 @@ def province_facts(unit: Unit, view: CooperationView, source: DataSource) -> Pro
         now=boundaries.current_units_of(unit.id, source),
         crossings=crossings_of({unit.id, *former}, view.crossings),
     )
-
-
-def crossings_of(unit_ids: set[str], crossings: Iterable[Crossing]) -> list[Crossing]:
-    """The crossings in one of ``unit_ids`` (by the province of 2024 or of today) or facing
-    one of them across the border."""
-    return [
-        crossing
-        for crossing in crossings
-        if unit_ids & {crossing.province_2024, crossing.province_today, crossing.foreign_province}
-    ]
 
 
 def history_counts(history: HistoryPage, view: CooperationView, unit_id: str, lang: Lang) -> str:

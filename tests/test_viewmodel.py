@@ -10,6 +10,7 @@ import shapely
 
 from loaders import boundaries
 from loaders.atlas import COUNTRIES, AtlasData, Selection, cooperation_view, load_atlas
+from loaders.crossings import crossings_of
 from loaders.events import Event, load_events
 from loaders.history import history_page, unit_history
 from loaders.lookup import lookup
@@ -19,7 +20,6 @@ from mapapp.viewmodel import (
     FOCUS_ZOOM,
     AppState,
     clicked_unit,
-    crossings_of,
     deselection_message,
     event_row,
     history_counts,
